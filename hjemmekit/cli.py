@@ -1,0 +1,139 @@
+"""The ``hjemmekit`` command.
+
+Exit codes (contract): 0 success, 1 wrong input (one line per problem, naming file,
+line and column), 2 wrong usage. No traceback reaches a user: unexpected errors are
+reported in one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from hjemmekit import __version__
+
+
+class UsageError(Exception):
+    """Wrong usage of the command (exit 2)."""
+
+
+class InputError(Exception):
+    """Wrong input (exit 1); the message holds one line per problem."""
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from hjemmekit.serve import serve
+
+    return serve(store=args.store, port=args.port, example=args.example, open_browser=False)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from hjemmekit.store import WorkbookStore, default_store_dir
+
+    store = WorkbookStore(args.store or default_store_dir())
+    wb = store.create(title=args.title, organisation=args.organisation, language=args.lang)
+    print(wb.id)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from hjemmekit.io import validate_command
+
+    return validate_command(args.file, kind=args.kind)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from hjemmekit.evaluation import evaluate_command
+
+    return evaluate_command(
+        args.data_dir,
+        workbook=args.workbook,
+        baseline=args.baseline,
+        trial=args.trial,
+        as_json=args.json,
+        lang=args.lang,
+    )
+
+
+def _examples(args: argparse.Namespace) -> int:
+    from hjemmekit.examples import examples_command
+
+    return examples_command(size=args.size, seed=args.seed, out=args.out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hjemmekit",
+        description="Workbook for deciding on, organising and evaluating home working "
+        "in Danish state workplaces.",
+    )
+    parser.add_argument("--version", action="version", version=f"hjemmekit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="serve the workbook app with Voilà")
+    p.add_argument("--store", metavar="DIR", help="folder of workbooks (default: ./store)")
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    p.add_argument("--example", metavar="NAME", help="open a copy of an example workbook")
+    p.set_defaults(func=_serve)
+
+    p = sub.add_parser("new", help="create a new workbook in the store and print its id")
+    p.add_argument("--store", metavar="DIR", help="folder of workbooks (default: ./store)")
+    p.add_argument("--title", default="", help="title of the workbook")
+    p.add_argument("--organisation", default="", help="name of the organisation")
+    p.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
+    p.set_defaults(func=_new)
+
+    p = sub.add_parser("validate", help="check a data file and summarise it")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--kind",
+        choices=("units", "survey", "sickleave", "production", "dialogue"),
+        help="kind of data (default: from the file name)",
+    )
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("evaluate", help="evaluate a trial on a folder of data files")
+    p.add_argument("data_dir", metavar="DATA_DIR")
+    p.add_argument("--workbook", metavar="FILE", help="workbook JSON with the trial design")
+    p.add_argument("--baseline", metavar="FROM:TO", help="baseline period, e.g. 2026-01:2026-03")
+    p.add_argument("--trial", metavar="FROM:TO", help="trial period, e.g. 2026-04:2026-09")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--lang", choices=("da", "en"), default="da", help="language of text output")
+    p.set_defaults(func=_evaluate)
+
+    p = sub.add_parser("examples", help="generate an example organisation's data")
+    p.add_argument(
+        "--size", choices=("small", "medium", "large", "state"), default="small",
+        help="about 60, 800, 6,000 or 185,000 employees (default small)",
+    )
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--out", metavar="DIR", default=".", help="output folder (default .)")
+    p.set_defaults(func=_examples)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return func(args)
+    except UsageError as e:
+        print(f"hjemmekit {args.command}: {e}", file=sys.stderr)
+        return 2
+    except InputError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - the contract: no traceback reaches a user
+        print(f"hjemmekit {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

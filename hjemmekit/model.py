@@ -1,0 +1,423 @@
+"""The workbook document: pydantic models for the five steps and the decision log.
+
+One JSON document per workbook. Keys of choices (context factors, tools, questions,
+requirements, ...) are stable English identifiers; their labels live in the message
+catalogs (``hjemmekit.i18n``), so a document reads the same in Danish and English.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from datetime import date as Date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SCHEMA_VERSION = 1
+"""The version of the document this code writes."""
+
+MAX_TEXT = 20_000
+"""Longest free text accepted in one field (characters)."""
+
+Language = Literal["da", "en"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+# Step 1: the context factors the guidance names.
+CONTEXT_FACTORS = ("reorganised", "relocated", "settled_culture", "new_employees", "other")
+
+# Step 2: the guidance's example purposes and tools.
+GOAL_PURPOSES = ("concentration", "flexibility", "knowledge_sharing")
+TOOLS = (
+    "quiet_zones",
+    "smaller_rooms",
+    "home_working",
+    "outer_hours",
+    "open_plan",
+    "physical_presence",
+    "knowledge_meetings",
+)
+SUGGESTED_TOOLS: dict[str, tuple[str, ...]] = {
+    "concentration": ("quiet_zones", "home_working"),
+    "flexibility": ("outer_hours", "home_working"),
+    "knowledge_sharing": ("open_plan", "physical_presence", "knowledge_meetings"),
+}
+IndicatorKind = Literal["survey", "sickleave", "production", "dialogue", "other"]
+
+# Step 3: the leadership's preliminary discussion and the guidance's eight questions.
+DISCUSSION_THEMES = (
+    "productivity",
+    "quality",
+    "competences",
+    "wellbeing",
+    "recruitment_retention",
+)
+SUITABILITY_QUESTIONS = (
+    "task",
+    "employee_ready",
+    "manager_ready",
+    "top_management",
+    "colleagues",
+    "culture",
+    "training",
+    "equipment",
+)
+Answer = Literal["ja", "delvist", "nej", "ved_ikke"]
+CaseKind = Literal["unit", "role", "task"]
+Verdict = Literal["suitable", "partly", "not_suitable", "undecided"]
+
+# Step 4: arrangement.
+ArrangementKind = Literal["ad_hoc", "fixed_recurring"]
+MeetingMode = Literal["physical", "virtual", "hybrid"]
+REQUIREMENTS = (
+    "su_informed",
+    "local_agreement",
+    "individual_agreements",
+    "apv_updated",
+    "screen_equipment",
+)
+ARRANGEMENT_REFLECTIONS = ("ad_hoc_need", "fixed_need", "meeting_rules")
+
+# Step 5: trial.
+DataSource = Literal["survey", "dialogue", "production", "sickleave"]
+DATA_SOURCES: tuple[DataSource, ...] = ("survey", "dialogue", "production", "sickleave")
+TRIAL_REFLECTIONS = (
+    "attention_points",
+    "performance",
+    "who_wants",
+    "manager_experience",
+    "leaders_vs_employees",
+)
+
+
+def new_id() -> str:
+    """A short random identifier, safe in file names."""
+    return uuid.uuid4().hex[:12]
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class _Model(BaseModel):
+    """Base: unknown keys are an error, strings are stripped of surrounding blanks."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_assignment=True)
+
+
+Text = str
+"""Free text; stored as typed and always shown as plain text."""
+
+
+def _limit(v: str) -> str:
+    if len(v) > MAX_TEXT:
+        raise ValueError(f"text is longer than {MAX_TEXT} characters")
+    return v
+
+
+class Note(_Model):
+    """A choice ticked with a note."""
+
+    selected: bool = False
+    note: Text = ""
+
+    _check = field_validator("note")(_limit)
+
+
+# --- Step 1 ---------------------------------------------------------------------------
+
+
+class ContextStep(_Model):
+    notes: Text = ""
+    factors: dict[str, Note] = Field(default_factory=lambda: {k: Note() for k in CONTEXT_FACTORS})
+    other_label: str = ""
+    statement: Text = ""
+
+    _check = field_validator("notes", "statement")(_limit)
+
+    @field_validator("factors")
+    @classmethod
+    def _known_factors(cls, v: dict[str, Note]) -> dict[str, Note]:
+        unknown = set(v) - set(CONTEXT_FACTORS)
+        if unknown:
+            raise ValueError(f"unknown context factor(s): {', '.join(sorted(unknown))}")
+        return {k: v.get(k, Note()) for k in CONTEXT_FACTORS}
+
+
+# --- Step 2 ---------------------------------------------------------------------------
+
+
+class Goal(_Model):
+    id: str = Field(default_factory=new_id)
+    purpose: str = ""
+    """Free text, or empty when ``purpose_key`` names one of the guidance's purposes."""
+    purpose_key: str | None = None
+    tools: list[str] = Field(default_factory=list)
+    """Tool keys from ``TOOLS`` or own tools from ``GoalsStep.own_tools``."""
+    indicator_kind: IndicatorKind | None = None
+    indicator: str = ""
+    """What is measured: a survey question column, a production metric, ..."""
+    target: str = ""
+    target_value: float | None = None
+    direction: Literal["increase", "decrease", "keep"] | None = None
+
+
+class GoalsStep(_Model):
+    goals: list[Goal] = Field(default_factory=list)
+    own_tools: list[str] = Field(default_factory=list)
+
+
+# --- Step 3 ---------------------------------------------------------------------------
+
+
+class Discussion(_Model):
+    advantages: Text = ""
+    drawbacks: Text = ""
+
+    _check = field_validator("advantages", "drawbacks")(_limit)
+
+
+class CaseAnswer(_Model):
+    answer: Answer | None = None
+    note: Text = ""
+
+    _check = field_validator("note")(_limit)
+
+
+class Case(_Model):
+    id: str = Field(default_factory=new_id)
+    name: str
+    kind: CaseKind = "unit"
+    description: Text = ""
+    answers: dict[str, CaseAnswer] = Field(
+        default_factory=lambda: {q: CaseAnswer() for q in SUITABILITY_QUESTIONS}
+    )
+    verdict: Verdict = "undecided"
+    verdict_note: Text = ""
+
+    @field_validator("answers")
+    @classmethod
+    def _known_questions(cls, v: dict[str, CaseAnswer]) -> dict[str, CaseAnswer]:
+        unknown = set(v) - set(SUITABILITY_QUESTIONS)
+        if unknown:
+            raise ValueError(f"unknown question(s): {', '.join(sorted(unknown))}")
+        return {q: v.get(q, CaseAnswer()) for q in SUITABILITY_QUESTIONS}
+
+
+class SuitabilityStep(_Model):
+    discussion: dict[str, Discussion] = Field(
+        default_factory=lambda: {t: Discussion() for t in DISCUSSION_THEMES}
+    )
+    cases: list[Case] = Field(default_factory=list)
+
+    @field_validator("discussion")
+    @classmethod
+    def _known_themes(cls, v: dict[str, Discussion]) -> dict[str, Discussion]:
+        unknown = set(v) - set(DISCUSSION_THEMES)
+        if unknown:
+            raise ValueError(f"unknown theme(s): {', '.join(sorted(unknown))}")
+        return {t: v.get(t, Discussion()) for t in DISCUSSION_THEMES}
+
+    @field_validator("cases")
+    @classmethod
+    def _unique_names(cls, v: list[Case]) -> list[Case]:
+        seen: set[str] = set()
+        for case in v:
+            key = case.name.strip().casefold()
+            if key in seen:
+                raise ValueError(f"two cases are named {case.name!r}")
+            seen.add(key)
+        return v
+
+
+# --- Step 4 ---------------------------------------------------------------------------
+
+
+class MeetingRule(_Model):
+    meeting_type: str
+    mode: MeetingMode = "hybrid"
+    note: Text = ""
+
+
+class RequirementStatus(_Model):
+    done: bool = False
+    date: Date | None = None
+    note: Text = ""
+
+
+class CaseArrangement(_Model):
+    case_id: str
+    kind: ArrangementKind | None = None
+    home_days: list[Weekday] = Field(default_factory=list)
+    """Fixed home days in a week (fixed recurring)."""
+    office_days: list[Weekday] = Field(default_factory=list)
+    """Fixed office days, when everyone is in."""
+    home_days_per_week: float | None = Field(default=None, ge=0, le=5)
+    """Average home days a week, for ad hoc arrangements without fixed days."""
+    screen_work_at_home: bool = True
+    meeting_rules: list[MeetingRule] = Field(default_factory=list)
+    requirements: dict[str, RequirementStatus] = Field(default_factory=dict)
+    reflections: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("office_days")
+    @classmethod
+    def _sorted_days(cls, v: list[Weekday]) -> list[Weekday]:
+        return [d for d in WEEKDAYS if d in v]
+
+
+class ArrangementStep(_Model):
+    arrangements: list[CaseArrangement] = Field(default_factory=list)
+
+
+# --- Step 5 ---------------------------------------------------------------------------
+
+
+class Metric(_Model):
+    id: str = Field(default_factory=new_id)
+    source: DataSource
+    name: str
+    """Survey question column, production metric, or 'sick_days'."""
+    goal_id: str | None = None
+    target: str = ""
+
+
+class PrivacySettings(_Model):
+    min_answers: int = Field(default=5, ge=3)
+    """Fewest answer sets per survey wave behind a shown figure (k)."""
+    min_fte: float = Field(default=10.0, ge=5)
+    """Fewest årsværk on average behind a shown sick-leave figure."""
+
+
+class TrialStep(_Model):
+    baseline_start: Date | None = None
+    baseline_end: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    review_dates: list[Date] = Field(default_factory=list)
+    trial_units: list[str] = Field(default_factory=list)
+    comparison_units: list[str] = Field(default_factory=list)
+    data_sources: list[DataSource] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    reflections: dict[str, str] = Field(default_factory=dict)
+    conclusions: Text = ""
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+
+
+# --- Decision log and the document ----------------------------------------------------
+
+
+class Decision(_Model):
+    date: Date
+    decision: str
+    by: str = ""
+    why: Text = ""
+
+
+class Workbook(_Model):
+    """The whole workbook document."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    title: str = Field(default="", max_length=200)
+    organisation: str = Field(default="", max_length=200)
+    language: Language = "da"
+    revision: int = Field(default=0, ge=0)
+    created: datetime = Field(default_factory=now)
+    updated: datetime = Field(default_factory=now)
+    context: ContextStep = Field(default_factory=ContextStep)
+    goals: GoalsStep = Field(default_factory=GoalsStep)
+    suitability: SuitabilityStep = Field(default_factory=SuitabilityStep)
+    arrangement: ArrangementStep = Field(default_factory=ArrangementStep)
+    trial: TrialStep = Field(default_factory=TrialStep)
+    decisions: list[Decision] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+# --- Loading, migration ---------------------------------------------------------------
+
+
+class DocumentError(ValueError):
+    """A workbook document that cannot be read; the message names what and where."""
+
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _from_v0(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 0: documents from before versioning, with ``decision_log`` and no ids."""
+    doc = dict(doc)
+    if "decision_log" in doc and "decisions" not in doc:
+        doc["decisions"] = doc.pop("decision_log")
+    doc.setdefault("id", new_id())
+    doc["schema_version"] = 1
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {0: _from_v0}
+"""``MIGRATIONS[n]`` turns a version-n document into version n+1."""
+
+
+def migrate(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bring a raw document up to ``SCHEMA_VERSION``; refuse unknown newer ones."""
+    version = doc.get("schema_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise DocumentError(f"schema_version: {version!r} is not a version number")
+    if version > SCHEMA_VERSION:
+        raise DocumentError(
+            f"schema_version {version} is newer than this hjemmekit understands "
+            f"({SCHEMA_VERSION}); update hjemmekit to open this workbook"
+        )
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version = doc["schema_version"]
+    return doc
+
+
+def format_validation_error(err: ValidationError) -> str:
+    """One line per problem: ``field.path: message``."""
+    lines = []
+    for e in err.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "(document)"
+        lines.append(f"{where}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_workbook(doc: dict[str, Any] | str | bytes) -> Workbook:
+    """Validate (and migrate) a workbook from a dict or JSON text."""
+    import json
+
+    if isinstance(doc, str | bytes):
+        try:
+            doc = json.loads(doc)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise DocumentError(f"not valid JSON: {e}") from None
+    if not isinstance(doc, dict):
+        raise DocumentError("a workbook must be a JSON object")
+    doc = migrate(doc)
+    try:
+        return Workbook.model_validate(doc)
+    except ValidationError as e:
+        raise DocumentError(format_validation_error(e)) from None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of the current document."""
+    return Workbook.model_json_schema()
+
+
+def write_schema(path: str | None = None) -> str:
+    """Write the JSON schema next to this module (or to ``path``); returns the path."""
+    import json
+    from pathlib import Path
+
+    target = Path(path) if path else Path(__file__).with_name("workbook.schema.json")
+    target.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return str(target)
+
+
+if __name__ == "__main__":
+    print(write_schema())

@@ -1,0 +1,295 @@
+"""The app: a workbook picker and a stepper over the guidance's five steps.
+
+``launch()`` is what ``workbook/app.ipynb`` calls. The stepper's buttons read
+"Forrige"/"Næste" ("Previous"/"Next") and each step shows a heading with the
+guidance's step title (UI contract in DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import os
+import urllib.parse
+from importlib.resources import files
+from typing import Any
+
+import ipywidgets as W
+
+from hjemmekit import progress
+from hjemmekit.i18n import LANGUAGES, t
+from hjemmekit.session import Session, start_session
+from hjemmekit.widgets.base import STACKED, StepView, esc, paragraph
+
+STEP_VIEWS = {
+    "context": "hjemmekit.widgets.context:ContextView",
+    "goals": "hjemmekit.widgets.goals:GoalsView",
+    "suitability": "hjemmekit.widgets.suitability:SuitabilityView",
+    "arrangement": "hjemmekit.widgets.arrangement:ArrangementView",
+    "trial": "hjemmekit.widgets.trial:TrialView",
+}
+
+
+def _css() -> W.HTML:
+    css = files("hjemmekit.widgets").joinpath("app.css").read_text(encoding="utf-8")
+    return W.HTML(f"<style>{css}</style>", layout=W.Layout(display="none"))
+
+
+def step_view(step: str, session: Session) -> W.Widget:
+    """The view of one step; the step's introduction alone while its view is missing."""
+    module_name, _, cls_name = STEP_VIEWS[step].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        return W.VBox([paragraph(t(f"steps.{step}_intro", session.lang))])
+    view: StepView = getattr(module, cls_name)(session)
+    return view
+
+
+class App(W.VBox):
+    """The whole workbook app over one :class:`Session`."""
+
+    def __init__(self, session: Session, step: int = 0) -> None:
+        super().__init__(layout=W.Layout(max_width="1100px", margin="0 auto", padding="0 16px"))
+        self.add_class("hk-app")
+        self.session = session
+        self.step = step
+        session.observe(self._on_session)
+        self.render()
+
+    def tr(self, key: str, **fields: Any) -> str:
+        return t(key, self.session.lang, **fields)
+
+    # --- building ------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Build every part anew (another workbook, or another language)."""
+        s = self.session
+        self.lang = W.ToggleButtons(
+            options=[(t("app.language_name", lang), lang) for lang in LANGUAGES],
+            value=s.lang,
+            description=self.tr("app.language"),
+            style={"button_width": "auto"},
+        )
+        self.lang.observe(lambda c: self.session.set_lang(c["new"]), names="value")
+        header = W.HBox(
+            [
+                W.HTML(
+                    f"<header class='hk-header'><h1>{esc(self.tr('app.title'))}</h1>"
+                    f"<p>{esc(self.tr('app.subtitle'))}</p></header>"
+                ),
+                self.lang,
+            ],
+            layout=W.Layout(justify_content="space-between", align_items="center"),
+        )
+        self.status = W.HTML()
+        self.status.add_class("hk-status")
+        self.conflict = self._conflict_box()
+        self.progress = W.IntProgress(
+            min=0, max=len(progress.STEPS), description=self.tr("app.progress"),
+            style={"description_width": "initial"},
+        )
+        self.progress_text = W.HTML()
+        self.nav = W.ToggleButtons(
+            options=self._nav_options(), value=self.step, description=self.tr("app.steps"),
+            style={"button_width": "auto", "description_width": "initial"},
+        )
+        self.nav.add_class("hk-nav")
+        self.nav.observe(lambda c: self.go(c["new"]), names="value")
+        self.heading = W.HTML()
+        self.body = W.VBox(layout=W.Layout(width="100%"))
+        self.missing = W.HTML()
+        self.prev = W.Button(description=self.tr("app.previous"), icon="")
+        self.next = W.Button(description=self.tr("app.next"), button_style="primary")
+        self.prev.on_click(lambda _: self.go(self.step - 1))
+        self.next.on_click(lambda _: self.go(self.step + 1))
+        footer = W.HBox([self.prev, self.next], layout=W.Layout(justify_content="space-between"))
+        footer.add_class("hk-footer")
+        self.children = [
+            _css(),
+            header,
+            self._workbook_panel(),
+            W.HBox([self.status, self.conflict], layout=W.Layout(align_items="center")),
+            W.HBox([self.progress, self.progress_text], layout=W.Layout(align_items="center")),
+            self.nav,
+            self.heading,
+            self.body,
+            self.missing,
+            footer,
+        ]
+        self._show_step()
+        self._update_status()
+
+    def _nav_options(self) -> list[tuple[str, int]]:
+        todo = progress.missing(self.session.workbook)
+        opts = []
+        for i, step in enumerate(progress.STEPS):
+            mark = "✓ " if not todo[step] else ""
+            opts.append((f"{mark}{i + 1}. {self.tr(f'steps.{step}_short')}", i))
+        return opts
+
+    def _workbook_panel(self) -> W.Widget:
+        s = self.session
+        title = W.Text(
+            value=s.workbook.title, description=self.tr("app.workbook_title"),
+            continuous_update=True, layout=W.Layout(width="100%"),
+        )
+        title.add_class(STACKED)
+        title.observe(
+            lambda c: s.edit(lambda wb: setattr(wb, "title", c["new"]), typing=True), names="value"
+        )
+        org = W.Text(
+            value=s.workbook.organisation, description=self.tr("app.organisation"),
+            continuous_update=True, layout=W.Layout(width="100%"),
+        )
+        org.add_class(STACKED)
+        org.observe(
+            lambda c: s.edit(lambda wb: setattr(wb, "organisation", c["new"]), typing=True),
+            names="value",
+        )
+        self.title_input = title
+        infos = sorted(s.store.list(), key=lambda i: i.updated, reverse=True)
+        options = [
+            (f"{i.title or self.tr('app.untitled')} ({i.organisation or '–'}, rev. {i.revision})",
+             i.id)
+            for i in infos if not getattr(i, "damaged", False)
+        ]
+        if s.workbook.id not in {v for _, v in options}:
+            options.insert(0, (s.workbook.title or self.tr("app.untitled"), s.workbook.id))
+        picker = W.Dropdown(
+            options=options, value=s.workbook.id, description=self.tr("app.open"),
+            style={"description_width": "initial"}, layout=W.Layout(width="auto"),
+        )
+        picker.observe(lambda c: s.open(c["new"]) if c["new"] else None, names="value")
+        new = W.Button(description=self.tr("app.new"), icon="plus")
+        new.on_click(lambda _: s.new())
+        upload = W.FileUpload(
+            accept=".json,application/json", multiple=False, description=self.tr("app.upload"),
+        )
+        upload.observe(self._on_upload, names="value")
+        self.download = W.HTML()
+        self._update_download()
+        row = W.HBox([picker, new, upload, self.download], layout=W.Layout(flex_flow="row wrap",
+                                                                         align_items="center"))
+        row.add_class("hk-picker")
+        box = W.VBox([W.HBox([title, org]), row])
+        box.add_class("hk-workbook")
+        return box
+
+    def _conflict_box(self) -> W.Widget:
+        reload = W.Button(description=self.tr("app.conflict_reload"), button_style="warning")
+        keep = W.Button(description=self.tr("app.conflict_keep"))
+        reload.on_click(lambda _: self.session.reload())
+        keep.on_click(lambda _: self.session.keep_as_copy())
+        box = W.HBox([reload, keep], layout=W.Layout(display="none"))
+        return box
+
+    # --- reacting ------------------------------------------------------------------
+
+    def _on_session(self, event: str) -> None:
+        if event in ("workbook", "lang"):
+            self.render()
+        elif event == "status":
+            self._update_status()
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        files_ = change["new"]
+        if not files_:
+            return
+        f = files_[0]
+        self.session.upload(f["name"], bytes(f["content"]))
+
+    def _update_download(self) -> None:
+        name, data = self.session.download()
+        href = "data:application/json;base64," + base64.b64encode(data).decode("ascii")
+        self.download.value = (
+            f"<a class='hk-link-button' download='{esc(name)}' href='{href}'>"
+            f"{esc(self.tr('app.download'))}</a>"
+        )
+
+    def _update_status(self) -> None:
+        st = self.session.status
+        fields = dict(st.fields)
+        if st.saved_at is not None:
+            from hjemmekit.i18n import moment
+
+            fields["time"] = moment(st.saved_at, self.session.lang)
+        text = self.tr(st.key, **fields) if fields else self.tr(st.key)
+        self.status.value = (
+            f"<div role='status' aria-live='polite' class='hk-status-{st.state}'>"
+            f"{esc(text)}</div>"
+        )
+        self.conflict.layout.display = "flex" if st.state == "conflict" else "none"
+        if st.state == "saved":
+            self._update_download()
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        done = progress.done_steps(self.session.workbook)
+        self.progress.value = done
+        self.progress_text.value = (
+            f"<span class='hk-progress-text'>"
+            f"{esc(self.tr('app.progress_text', done=done, total=len(progress.STEPS)))}</span>"
+        )
+        options = self._nav_options()
+        if [o[0] for o in options] != [o[0] for o in self.nav.options]:
+            self.nav.options = options
+            self.nav.value = self.step
+        step = progress.STEPS[self.step]
+        items = progress.missing(self.session.workbook)[step]
+        if items:
+            lis = "".join(
+                f"<li>{esc(self.tr('progress.' + m.key, **m.fields))}</li>" for m in items
+            )
+            self.missing.value = (
+                f"<section class='hk-missing' aria-label='{esc(self.tr('app.missing'))}'>"
+                f"<h3>{esc(self.tr('app.missing'))}</h3><ul>{lis}</ul></section>"
+            )
+        else:
+            self.missing.value = (
+                f"<p class='hk-complete'>{esc(self.tr('app.step_complete'))}</p>"
+            )
+
+    # --- navigation ----------------------------------------------------------------
+
+    def go(self, step: int) -> None:
+        """Show step ``step`` (0-4); out-of-range values are clamped."""
+        step = max(0, min(len(progress.STEPS) - 1, step))
+        if step == self.step and self.body.children:
+            return
+        self.step = step
+        if self.nav.value != step:
+            self.nav.value = step
+        self._show_step()
+        self._update_progress()
+
+    def _show_step(self) -> None:
+        step = progress.STEPS[self.step]
+        n = len(progress.STEPS)
+        self.heading.value = (
+            f"<h2 class='hk-step-title'><span class='hk-step-no'>"
+            f"{esc(self.tr('app.step_of', no=self.step + 1, total=n))}</span> "
+            f"{esc(self.tr(f'steps.{step}_title'))}</h2>"
+        )
+        self.body.children = [step_view(step, self.session)]
+        self.prev.disabled = self.step == 0
+        self.next.disabled = self.step == n - 1
+
+
+def launch(store_dir: str | None = None) -> App:
+    """The app as ``workbook/app.ipynb`` shows it, configured from the environment.
+
+    ``HJEMMEKIT_STORE`` names the store folder, ``HJEMMEKIT_EXAMPLE`` an example
+    workbook to copy when the store is empty; ``?workbook=ID`` in the page's address
+    opens that workbook.
+    """
+    query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
+    session = start_session(
+        store_dir or os.environ.get("HJEMMEKIT_STORE"),
+        workbook_id=(query.get("workbook") or [None])[0],
+        example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
+    )
+    step = (query.get("step") or ["1"])[0]
+    return App(session, step=int(step) - 1 if step.isdigit() else 0)

@@ -1,0 +1,114 @@
+"""Small building blocks shared by the step views: labelled, bound inputs.
+
+A view never keeps parts of the document: every getter and setter goes through
+``session.workbook``, so a reload or another workbook is picked up by rebuilding the
+view. Setters run inside :meth:`Session.edit`, which validates and autosaves.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as W
+
+from hjemmekit.i18n import t
+from hjemmekit.model import Workbook
+from hjemmekit.session import Session
+
+Getter = Callable[[Workbook], Any]
+Setter = Callable[[Workbook, Any], None]
+
+STACKED = "hk-stacked"
+"""CSS class: the description label sits above the input, full width."""
+
+
+def esc(text: object) -> str:
+    """User text made safe for an HTML widget (never interpreted as markup)."""
+    return html.escape(str(text), quote=True)
+
+
+def heading(text: str, level: int = 3) -> W.HTML:
+    return W.HTML(f"<h{level} class='hk-h{level}'>{esc(text)}</h{level}>")
+
+
+def paragraph(text: str, css: str = "hk-help") -> W.HTML:
+    return W.HTML(f"<p class='{css}'>{esc(text)}</p>")
+
+
+def _bind(session: Session, widget: W.ValueWidget, get: Getter, set_: Setter, typing: bool):
+    widget.value = get(session.workbook)
+
+    def changed(change: dict[str, Any]) -> None:
+        value = change["new"]
+        session.edit(lambda wb: set_(wb, value), typing=typing)
+
+    widget.observe(changed, names="value")
+    return widget
+
+
+def text(
+    session: Session,
+    label: str,
+    get: Getter,
+    set_: Setter,
+    *,
+    multiline: bool = False,
+    placeholder: str = "",
+    rows: int = 4,
+) -> W.Text | W.Textarea:
+    """A labelled text input bound to the document (saved while typing)."""
+    if multiline:
+        widget: W.Text | W.Textarea = W.Textarea(
+            description=label, placeholder=placeholder, rows=rows, continuous_update=True,
+            layout=W.Layout(width="100%"),
+        )
+    else:
+        widget = W.Text(
+            description=label, placeholder=placeholder, continuous_update=True,
+            layout=W.Layout(width="100%"),
+        )
+    widget.add_class(STACKED)
+    return _bind(session, widget, lambda wb: get(wb) or "", set_, typing=True)
+
+
+def checkbox(session: Session, label: str, get: Getter, set_: Setter) -> W.Checkbox:
+    widget = W.Checkbox(description=label, indent=False, layout=W.Layout(width="auto"))
+    return _bind(session, widget, get, set_, typing=False)
+
+
+def choice(
+    session: Session,
+    label: str,
+    options: Sequence[tuple[str, Any]],
+    get: Getter,
+    set_: Setter,
+    *,
+    buttons: bool = False,
+) -> W.Dropdown | W.ToggleButtons:
+    """A labelled choice among ``(label, value)`` options."""
+    cls = W.ToggleButtons if buttons else W.Dropdown
+    widget = cls(description=label, options=list(options), style={"description_width": "initial"})
+    return _bind(session, widget, get, set_, typing=False)
+
+
+def lang_text(session: Session) -> Callable[..., str]:
+    """``tr("domain.key", **fields)`` in the session's language."""
+    return lambda key, **fields: t(key, session.lang, **fields)
+
+
+class StepView(W.VBox):
+    """Base of the five step views: built once per workbook and language."""
+
+    step: str = ""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(layout=W.Layout(width="100%"))
+        self.session = session
+        self.tr = lang_text(session)
+        self.add_class("hk-step")
+        self.children = tuple(self.build())
+
+    def build(self) -> list[W.Widget]:  # pragma: no cover - every step overrides it
+        raise NotImplementedError
