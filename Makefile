@@ -33,7 +33,7 @@ unit: $(STAMP)
 	$(PYTEST) tests/unit -q
 
 notebooks: $(STAMP)
-	$(PYTEST) --nbval notebooks --sanitize-with notebooks/sanitize.cfg -q -p no:cacheprovider
+	$(PYTEST) --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -q -p no:cacheprovider
 
 browser: $(STAMP)
 	$(PYTEST) tests/browser -q

@@ -163,6 +163,8 @@ def _quiet_logging(app_log: logging.Logger) -> None:
     tornado_log.handlers = [handler]
     tornado_log.propagate = False
     tornado_log.setLevel(logging.WARNING)
+    # 4xx answers (a stray favicon, a stale tab) are no news to the person at the terminal.
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
 
 def serve(
@@ -226,9 +228,12 @@ def serve(
 
     HjemmekitVoila.clear_instance()
     app = HjemmekitVoila.instance()
-    app.config.VoilaConfiguration.page_config_hook = _page_config_hook
     try:
         app.initialize(voila_argv(nb_path, port))
+        app.voila_configuration.page_config_hook = _page_config_hook
+        # jupyter_server's default ping timeout (90 s) exceeds its interval (30 s): tornado
+        # warns about it on the first websocket. Same values, said consistently.
+        app.tornado_settings = {"ws_ping_interval": 30000, "ws_ping_timeout": 30000}
         _quiet_logging(app.log)
         app.start()
     except SystemExit as e:

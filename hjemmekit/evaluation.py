@@ -1,0 +1,1422 @@
+"""Trial evaluation: before/during, trial vs comparison group, with privacy.
+
+The method (contract):
+
+* Survey: for each numeric question, over the answer sets in the baseline period
+  (Post=0) and the trial period (Post=1), for the trial group (T=1) and the comparison
+  group (T=0), the difference-in-differences is the coefficient of T×Post in an OLS of
+  the answer on const, T, Post and T×Post, with a 95 % interval from HC1-robust standard
+  errors and the normal distribution (what statsmodels gives with ``cov_type="HC1"``).
+  The model is saturated (four cells), so it is computed in closed form from per-cell
+  sums: the estimate is the DiD of the four cell means and its HC1 variance is
+  ``N/(N-4) * sum_c RSS_c / n_c**2``. Rows missing the answer are dropped per question.
+* Sick leave: days per årsværk per year = 12 × Σ sick_days / Σ fte over the unit-months
+  of a cell; the DiD of the four cells. No confidence interval (the data are totals,
+  not a sample of answers).
+* Production: per metric the mean value per group and period, its change and the DiD.
+
+Privacy (contract): a survey figure for a unit or subgroup is shown only when every
+survey wave (distinct date) behind it has at least k answers from it; a sick-leave
+figure only when the average årsværk per month behind it is at least ``min_fte``.
+Hidden figures never leave this module: they are ``None`` with ``suppressed=True``,
+and so are their counts. Where one part of a shown total is hidden (a unit in its
+group, the leaders or employees of a group, a background category), the smallest
+shown part is hidden too, so nothing can be worked out by subtraction. A DiD is hidden
+when any of its four cells is hidden. Counting answers for the k-rule counts the
+answers to the question in hand (a missing answer is not behind the figure).
+
+Periods: a survey answer belongs to a period when its date lies within it (both ends
+included). Sick-leave months and production periods belong to a period when they lie
+between the first day of the month the period starts in and its last day.
+
+Units: a unit listed as trial or comparison brings its descendants (through
+``units.parent``) along, unless a descendant is listed itself (the nearest listed
+ancestor decides).
+"""
+
+from __future__ import annotations
+
+import calendar
+import importlib
+import json
+import math
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from hjemmekit.model import Workbook
+
+Z95 = 1.959963984540054
+"""``scipy.stats.norm.ppf(0.975)``, the quantile statsmodels uses for a robust 95 % CI."""
+
+GROUPS = ("trial", "comparison")
+PERIODS = ("baseline", "during")
+ROLES = ("employee", "manager")
+SICKLEAVE = "sickleave"
+"""The ``measure`` of sick-leave rows in the per-unit figures."""
+
+_GROUP_ALIASES = {
+    "trial": "trial",
+    "forsøg": "trial",
+    "forsog": "trial",
+    "comparison": "comparison",
+    "sammenligning": "comparison",
+}
+_ROLE_ALIASES = {"employee": 0, "medarbejder": 0, "manager": 1, "leder": 1}
+_KNOWN_SURVEY_COLUMNS = {"date", "unit", "role", "home_days_wanted", "home_days_actual"}
+_BANDS: dict[str, list[float]] = {
+    "seniority_years": [0, 2, 5, 10, 20],
+    "commute_minutes": [0, 15, 30, 60],
+    "age": [0, 30, 40, 50, 60],
+}
+
+
+class DesignError(ValueError):
+    """A trial design that cannot be used; the message says what is missing or wrong."""
+
+
+class DataSetLike(Protocol):
+    """What ``evaluate`` reads from ``hjemmekit.io.DataSet`` (any of these may be None)."""
+
+    units: pd.DataFrame | None
+    survey: pd.DataFrame | None
+    sickleave: pd.DataFrame | None
+    production: pd.DataFrame | None
+    dialogue: pd.DataFrame | None
+
+
+# --- Design ---------------------------------------------------------------------------
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return _parse_point(value, end=False)
+    return pd.Timestamp(value).date()
+
+
+def _parse_point(text: str, *, end: bool) -> date:
+    """``2026-03`` (first or last day of the month), ``2026-03-31``, ``31-03-2026``."""
+    s = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", s)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        if not 1 <= mo <= 12:
+            raise DesignError(f"{text!r} is not a month (YYYY-MM)")
+        return date(y, mo, calendar.monthrange(y, mo)[1] if end else 1)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s) or None
+    parts: tuple[int, int, int] | None = None
+    if m:
+        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    else:
+        m = re.fullmatch(r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", s)
+        if m:
+            parts = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    if parts is None:
+        raise DesignError(f"{text!r} is not a date (YYYY-MM or YYYY-MM-DD)")
+    try:
+        return date(*parts)
+    except ValueError:
+        raise DesignError(f"{text!r} is not a valid date") from None
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """``"FROM:TO"`` with YYYY-MM or ISO dates; a YYYY-MM end means the month's last day."""
+    parts = text.split(":")
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise DesignError(f"{text!r} is not a period FROM:TO (e.g. 2026-01:2026-03)")
+    start, end = _parse_point(parts[0], end=False), _parse_point(parts[1], end=True)
+    if start > end:
+        raise DesignError(f"{text!r}: the period ends before it starts")
+    return start, end
+
+
+@dataclass
+class Design:
+    """When the baseline and trial periods are, which units are in which group."""
+
+    baseline: tuple[date, date]
+    trial: tuple[date, date]
+    trial_units: list[str]
+    comparison_units: list[str]
+    min_answers: int = 5
+    min_fte: float = 10.0
+
+    def __post_init__(self) -> None:
+        self.baseline = (_to_date(self.baseline[0]), _to_date(self.baseline[1]))
+        self.trial = (_to_date(self.trial[0]), _to_date(self.trial[1]))
+        self.trial_units = [str(u) for u in self.trial_units]
+        self.comparison_units = [str(u) for u in self.comparison_units]
+        for name, (a, b) in (("baseline", self.baseline), ("trial", self.trial)):
+            if a > b:
+                raise DesignError(f"the {name} period ends before it starts")
+        if self.baseline[0] <= self.trial[1] and self.trial[0] <= self.baseline[1]:
+            raise DesignError("the baseline and trial periods overlap")
+        both = sorted(set(self.trial_units) & set(self.comparison_units))
+        if both:
+            raise DesignError(f"unit(s) in both the trial and comparison group: {', '.join(both)}")
+        if self.min_answers < 1:
+            raise DesignError("min_answers must be at least 1")
+        if not self.min_fte > 0:
+            raise DesignError("min_fte must be positive")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": [self.baseline[0].isoformat(), self.baseline[1].isoformat()],
+            "trial": [self.trial[0].isoformat(), self.trial[1].isoformat()],
+            "trial_units": list(self.trial_units),
+            "comparison_units": list(self.comparison_units),
+            "min_answers": self.min_answers,
+            "min_fte": self.min_fte,
+        }
+
+    @classmethod
+    def from_units(
+        cls,
+        units: pd.DataFrame | None,
+        baseline: str | tuple[date, date],
+        trial: str | tuple[date, date],
+        min_answers: int = 5,
+        min_fte: float = 10.0,
+    ) -> Design:
+        """From the units' ``group`` column and two periods (``"FROM:TO"`` or date pairs)."""
+        trial_units, comparison_units = _groups_from_units(units)
+        b = parse_period(baseline) if isinstance(baseline, str) else baseline
+        t = parse_period(trial) if isinstance(trial, str) else trial
+        return cls(b, t, trial_units, comparison_units, min_answers, min_fte)
+
+    @classmethod
+    def from_workbook(
+        cls,
+        wb: Workbook,
+        units: pd.DataFrame | None = None,
+        baseline: str | None = None,
+        trial: str | None = None,
+    ) -> Design:
+        """From step 5 of a workbook; ``baseline``/``trial`` strings override its dates and
+        the units' ``group`` column fills in units the workbook does not list."""
+        tr = wb.trial
+        if baseline:
+            b = parse_period(baseline)
+        elif tr.baseline_start and tr.baseline_end:
+            b = (tr.baseline_start, tr.baseline_end)
+        else:
+            raise DesignError("the workbook has no baseline period (baseline_start/end)")
+        if trial:
+            t = parse_period(trial)
+        elif tr.start and tr.end:
+            t = (tr.start, tr.end)
+        else:
+            raise DesignError("the workbook has no trial period (start/end)")
+        from_units = _groups_from_units(units)
+        trial_units = list(tr.trial_units) or from_units[0]
+        comparison_units = list(tr.comparison_units) or from_units[1]
+        return cls(
+            b, t, trial_units, comparison_units, tr.privacy.min_answers, tr.privacy.min_fte
+        )
+
+
+def _groups_from_units(units: pd.DataFrame | None) -> tuple[list[str], list[str]]:
+    if units is None or "group" not in units or "unit" not in units:
+        return [], []
+    groups = units["group"].map(lambda g: _GROUP_ALIASES.get(str(g).strip().casefold()))
+    names = units["unit"].astype(str)
+    return (
+        list(dict.fromkeys(names[groups == "trial"])),
+        list(dict.fromkeys(names[groups == "comparison"])),
+    )
+
+
+def unit_groups(design: Design, units: pd.DataFrame | None = None) -> dict[str, str]:
+    """Every unit in the trial or comparison group, listed or below a listed parent."""
+    listed = {u: "trial" for u in design.trial_units}
+    listed.update({u: "comparison" for u in design.comparison_units})
+    out = dict(listed)
+    if units is None or "unit" not in units or "parent" not in units:
+        return out
+    parent: dict[str, str] = {}
+    for u, p in zip(units["unit"], units["parent"], strict=True):
+        if isinstance(p, str) and p.strip() and isinstance(u, str):
+            parent[u] = p
+    for u in units["unit"]:
+        if not isinstance(u, str) or u in out:
+            continue
+        seen = {u}
+        p = parent.get(u)
+        while p is not None and p not in seen:
+            if p in listed:
+                out[u] = listed[p]
+                break
+            seen.add(p)
+            p = parent.get(p)
+    return out
+
+
+# --- Results --------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One shown or hidden figure; a hidden one has ``value`` and ``n`` None."""
+
+    value: float | None
+    n: float | None
+    suppressed: bool = False
+
+    @classmethod
+    def empty(cls) -> Cell:
+        return cls(None, 0, False)
+
+
+@dataclass
+class Periods:
+    baseline: Cell
+    during: Cell
+
+    def survey_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": _num(self.baseline.value),
+            "during": _num(self.during.value),
+            "n_baseline": _num(self.baseline.n),
+            "n_during": _num(self.during.n),
+        }
+
+
+@dataclass
+class DiD:
+    estimate: float | None
+    ci95: tuple[float, float] | None = None
+    se: float | None = None
+    suppressed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        ci = None if self.ci95 is None else [_num(self.ci95[0]), _num(self.ci95[1])]
+        return {"estimate": _num(self.estimate), "ci95": ci}
+
+
+@dataclass
+class QuestionResult:
+    question: str
+    trial: Periods
+    comparison: Periods
+    did: DiD
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "trial": self.trial.survey_dict(),
+            "comparison": self.comparison.survey_dict(),
+            "did": self.did.to_dict(),
+        }
+
+
+@dataclass
+class RoleResult(QuestionResult):
+    role: str = "employee"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, **super().to_dict()}
+
+
+@dataclass
+class SickGroup:
+    baseline: Cell
+    during: Cell
+    """``n`` of a sick-leave cell is its average årsværk per month."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": _num(self.baseline.value),
+            "during": _num(self.during.value),
+            "fte_baseline": _num(self.baseline.n),
+            "fte_during": _num(self.during.n),
+        }
+
+
+@dataclass
+class SickLeaveResult:
+    trial: SickGroup
+    comparison: SickGroup
+    did: DiD
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trial": self.trial.to_dict(),
+            "comparison": self.comparison.to_dict(),
+            "did": {"estimate": _num(self.did.estimate), "ci95": None},
+        }
+
+
+@dataclass
+class ProductionResult:
+    metric: str
+    trial: Periods
+    comparison: Periods
+    did: DiD
+
+    @staticmethod
+    def _group(p: Periods) -> dict[str, Any]:
+        b, d = p.baseline.value, p.during.value
+        return {
+            "baseline": _num(b),
+            "during": _num(d),
+            "change": None if b is None or d is None else _num(d - b),
+            "n_baseline": _num(p.baseline.n),
+            "n_during": _num(p.during.n),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "trial": self._group(self.trial),
+            "comparison": self._group(self.comparison),
+            "did": {"estimate": _num(self.did.estimate), "ci95": None},
+        }
+
+
+@dataclass
+class UnitFigure:
+    unit: str
+    group: str
+    measure: str
+    """A survey question, or ``"sickleave"``."""
+    period: str
+    n: float | None
+    """Answers (survey) or average årsværk per month (sick leave); None when hidden."""
+    value: float | None
+    suppressed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "measure": self.measure,
+            "period": self.period,
+            "n": _num(self.n),
+            "value": _num(self.value),
+            "suppressed": self.suppressed,
+        }
+
+
+@dataclass
+class GoalCheck:
+    goal_id: str
+    purpose: str
+    indicator_kind: str
+    indicator: str
+    target: str
+    target_value: float | None
+    direction: str | None
+    measure: str
+    """``"did"`` (difference-in-differences) or ``"change"`` (trial group only)."""
+    estimate: float | None
+    ci95: tuple[float, float] | None
+    status: Literal["met", "not_met", "unknown"]
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "goal_id": self.goal_id,
+            "purpose": self.purpose,
+            "indicator_kind": self.indicator_kind,
+            "indicator": self.indicator,
+            "target": self.target,
+            "target_value": _num(self.target_value),
+            "direction": self.direction,
+            "measure": self.measure,
+            "estimate": _num(self.estimate),
+            "ci95": None if self.ci95 is None else [_num(x) for x in self.ci95],
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class WishFigure:
+    """Mean wanted home days for one category of a background (``None`` = not stated)."""
+
+    background: str
+    category: str | None
+    n: float | None
+    mean: float | None
+    suppressed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "background": self.background,
+            "category": self.category,
+            "n": _num(self.n),
+            "mean": _num(self.mean),
+            "suppressed": self.suppressed,
+        }
+
+
+@dataclass
+class HomeDaysCount:
+    """How many answer sets in a group and period want ``days`` home days (rounded)."""
+
+    group: str
+    period: str
+    days: int
+    count: int | None
+    suppressed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "period": self.period,
+            "days": self.days,
+            "count": self.count,
+            "suppressed": self.suppressed,
+        }
+
+
+@dataclass
+class TrendPoint:
+    question: str
+    group: str
+    month: date
+    value: float | None
+    n: float | None
+    suppressed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "group": self.group,
+            "month": self.month.isoformat()[:7],
+            "value": _num(self.value),
+            "n": _num(self.n),
+            "suppressed": self.suppressed,
+        }
+
+
+@dataclass
+class ThemeCount:
+    group: str
+    period: str
+    theme: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"group": self.group, "period": self.period, "theme": self.theme,
+                "count": self.count}
+
+
+@dataclass
+class Warning_:
+    code: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, **self.fields}
+
+
+@dataclass
+class Evaluation:
+    """All figures of one evaluation; hidden figures are already None."""
+
+    design: Design
+    groups: dict[str, str]
+    questions: list[str]
+    survey: list[QuestionResult] = field(default_factory=list)
+    by_role: list[RoleResult] = field(default_factory=list)
+    sickleave: SickLeaveResult | None = None
+    production: list[ProductionResult] = field(default_factory=list)
+    units: list[UnitFigure] = field(default_factory=list)
+    goals: list[GoalCheck] = field(default_factory=list)
+    wishes: list[WishFigure] = field(default_factory=list)
+    home_days: list[HomeDaysCount] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    dialogue: list[ThemeCount] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def question(self, name: str) -> QuestionResult | None:
+        return next((q for q in self.survey if q.question == name), None)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON document (contract); no NaN, hidden figures are null."""
+        design = self.design.to_dict()
+        design["units"] = {
+            g: sorted(u for u, gg in self.groups.items() if gg == g) for g in GROUPS
+        }
+        sick = self.sickleave or _empty_sickleave()
+        return {
+            "design": design,
+            "survey": [q.to_dict() for q in self.survey],
+            "sickleave": sick.to_dict(),
+            "units": [u.to_dict() for u in self.units],
+            "goals": [g.to_dict() for g in self.goals],
+            "by_role": [r.to_dict() for r in self.by_role],
+            "production": [p.to_dict() for p in self.production],
+            "wishes": [w.to_dict() for w in self.wishes],
+            "home_days_wanted": [h.to_dict() for h in self.home_days],
+            "trend": [p.to_dict() for p in self.trend],
+            "dialogue": [d.to_dict() for d in self.dialogue],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+
+def _num(x: Any) -> Any:
+    """A JSON-safe number: Python float/int, None for missing or NaN."""
+    if x is None:
+        return None
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, int | np.integer):
+        return int(x)
+    f = float(x)
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def _empty_sickleave() -> SickLeaveResult:
+    def grp() -> SickGroup:
+        return SickGroup(Cell.empty(), Cell.empty())
+
+    return SickLeaveResult(grp(), grp(), DiD(None))
+
+
+# --- Helpers --------------------------------------------------------------------------
+
+
+def _day_bounds(period: tuple[date, date]) -> tuple[np.datetime64, np.datetime64]:
+    """[start, end + 1 day) as datetime64[ns]."""
+    return (
+        np.datetime64(period[0], "ns"),
+        np.datetime64(period[1] + timedelta(days=1), "ns"),
+    )
+
+
+def _as_datetime(s: pd.Series) -> np.ndarray:
+    """A datetime64[ns] array (NaT for what is not a date)."""
+    if not pd.api.types.is_datetime64_any_dtype(s):
+        s = pd.to_datetime(s, errors="coerce")
+    elif getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    return s.to_numpy(dtype="datetime64[ns]")
+
+
+def _period_codes(
+    when: np.ndarray, design: Design, *, monthly: bool = False
+) -> np.ndarray:
+    """0 baseline, 1 during, -1 neither (NaT is neither)."""
+    out = np.full(len(when), -1, dtype=np.int8)
+    for code, period in ((0, design.baseline), (1, design.trial)):
+        start, stop = _day_bounds(period)
+        if monthly:
+            start = np.datetime64(period[0].replace(day=1), "ns")
+        out[(when >= start) & (when < stop)] = code
+    return out
+
+
+def _float(s: pd.Series) -> np.ndarray:
+    if not pd.api.types.is_numeric_dtype(s):
+        s = pd.to_numeric(s, errors="coerce")
+    return s.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _group_codes(
+    units: pd.Series, groups: dict[str, str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit codes (-1 missing), per-row group codes (1 trial, 0 comparison, -1 none) and
+    the unit names behind the codes."""
+    codes, uniques = pd.factorize(units, sort=False)
+    names = np.array([str(u) for u in uniques], dtype=object)
+    lookup = np.array(
+        [{"trial": 1, "comparison": 0}.get(groups.get(u, ""), -1) for u in names] + [-1],
+        dtype=np.int8,
+    )
+    return codes, lookup[codes], names  # codes == -1 picks the trailing -1
+
+
+def _secondary(parts: pd.DataFrame, partition: list[str], part: str) -> pd.Series:
+    """Hidden flags after secondary suppression.
+
+    ``parts`` has columns ``partition + [part, "n", "hidden"]`` and optionally
+    ``"total_shown"`` (missing: the total counts as shown). Within a partition whose total
+    is shown, when exactly one part with data is hidden, the shown part with the fewest
+    ``n`` (ties by name) is hidden as well, so neither can be worked out by subtraction.
+    """
+    hidden = parts["hidden"].to_numpy(dtype=bool).copy()
+    if parts.empty:
+        return pd.Series(hidden, index=parts.index)
+    n = parts["n"].to_numpy(dtype=float)
+    with_data = np.nan_to_num(n) > 0
+    key = parts.groupby(partition, sort=False, dropna=False).ngroup().to_numpy()
+    lone = np.bincount(key, weights=hidden & with_data)[key] == 1
+    if "total_shown" in parts:
+        lone &= parts["total_shown"].to_numpy(dtype=bool)
+    cand_mask = lone & ~hidden & with_data
+    if cand_mask.any():
+        cand = pd.DataFrame({
+            "key": key[cand_mask],
+            "n": n[cand_mask],
+            "name": parts[part].astype(str).to_numpy()[cand_mask],
+            "pos": np.flatnonzero(cand_mask),
+        })
+        first = cand.sort_values(["key", "n", "name"], kind="stable").drop_duplicates("key")
+        hidden[first["pos"].to_numpy()] = True
+    return pd.Series(hidden, index=parts.index)
+
+
+# --- Survey ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Fine:
+    """Survey answers summed per (unit, wave, role): counts, shifted sums and squares."""
+
+    table: pd.DataFrame
+    questions: list[str]
+    shifts: dict[str, float]
+
+
+def _fine_table(
+    survey: pd.DataFrame, questions: list[str], groups: dict[str, str], design: Design
+) -> _Fine | None:
+    when = _as_datetime(survey["date"]).astype("datetime64[D]")
+    start = np.datetime64(min(design.baseline[0], design.trial[0]), "D")
+    stop = np.datetime64(max(design.baseline[1], design.trial[1]), "D")
+    unit_code, group, unit_names = _group_codes(survey["unit"], groups)
+    keep = (group >= 0) & (when >= start) & (when <= stop)
+    if not keep.any():
+        return None
+    idx = np.flatnonzero(keep)
+    wave_code, waves = pd.factorize(when[idx], sort=True)
+    wave_dates = np.asarray(waves, dtype="datetime64[D]")
+    wave_period = _period_codes(wave_dates.astype("datetime64[ns]"), design)
+    wave_period[wave_period < 0] = 2  # between the periods: the trend only
+    if "role" in survey:
+        role_codes, role_uniques = pd.factorize(survey["role"], sort=False)
+        lookup = np.array(
+            [_ROLE_ALIASES.get(str(r).strip().casefold(), 2) for r in role_uniques] + [2],
+            dtype=np.int64,
+        )
+        role = lookup[role_codes[idx]]
+    else:
+        role = np.full(len(idx), 2, dtype=np.int64)
+    n_waves = len(wave_dates)
+    combined = (unit_code[idx].astype(np.int64) * n_waves + wave_code) * 3 + role
+    fine_code, fine_keys = pd.factorize(combined, sort=True)
+    m = len(fine_keys)
+    fine_keys = np.asarray(fine_keys, dtype=np.int64)
+    wave = (fine_keys // 3) % n_waves
+    unit_of = fine_keys // (3 * n_waves)
+    cols: dict[str, Any] = {
+        "unit": unit_names[unit_of],
+        "group": np.array([1 if groups[u] == "trial" else 0 for u in unit_names],
+                          dtype=np.int8)[unit_of],
+        "wave": wave,
+        "role": fine_keys % 3,
+        "period": wave_period[wave],
+        "month": wave_dates.astype("datetime64[M]")[wave],
+    }
+    shifts: dict[str, float] = {}
+    for i, q in enumerate(questions):
+        y = _float(survey[q])[idx]
+        valid = ~np.isnan(y)
+        shift = float(y[valid].mean()) if valid.any() else 0.0
+        shifts[q] = shift
+        d = np.where(valid, y - shift, 0.0)
+        cols[f"n{i}"] = np.bincount(fine_code, weights=valid, minlength=m)
+        cols[f"s{i}"] = np.bincount(fine_code, weights=d, minlength=m)
+        cols[f"ss{i}"] = np.bincount(fine_code, weights=d * d, minlength=m)
+    return _Fine(pd.DataFrame(cols), list(questions), shifts)
+
+
+def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -> pd.DataFrame:
+    """Per cell of ``by`` and question: n, mean, rss and ``ok`` (the k-rule per wave)."""
+    t = fine.table if mask is None else fine.table[mask]
+    qs = fine.questions
+    ncols = [f"n{i}" for i in range(len(qs))]
+    if t.empty or not qs:
+        return pd.DataFrame(columns=[*by, "question", "n", "mean", "rss", "ok"])
+    per_wave = t.groupby([*by, "wave"], sort=False)[ncols].sum()
+    low = per_wave.where(per_wave > 0).groupby(level=list(range(len(by))), sort=False).min()
+    sums = t.groupby(by, sort=True)[[c for i in range(len(qs)) for c in
+                                     (f"n{i}", f"s{i}", f"ss{i}")]].sum()
+    low = low.reindex(sums.index)
+    frames = []
+    for i, q in enumerate(qs):
+        n = sums[f"n{i}"].to_numpy()
+        s = sums[f"s{i}"].to_numpy()
+        ss = sums[f"ss{i}"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, fine.shifts[q] + s / n, np.nan)
+            rss = np.where(n > 0, np.maximum(ss - s * s / n, 0.0), np.nan)
+        lo = low[f"n{i}"].to_numpy(dtype=float)
+        ok = np.isnan(lo) | (lo >= k)
+        frame = sums.index.to_frame(index=False)
+        frame["question"] = q
+        frame["n"] = n
+        frame["mean"] = mean
+        frame["rss"] = rss
+        frame["ok"] = ok
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _did(cells: dict[tuple[int, int], tuple[float, float, float, bool]]) -> DiD:
+    """HC1 DiD from cells ``(T, Post) -> (n, mean, rss, hidden)``."""
+    if len(cells) < 4 or any(c[0] <= 0 for c in cells.values()):
+        return DiD(None)
+    if any(c[3] for c in cells.values()):
+        return DiD(None, suppressed=True)
+    m = {key: c[1] for key, c in cells.items()}
+    est = (m[1, 1] - m[1, 0]) - (m[0, 1] - m[0, 0])
+    n_total = sum(c[0] for c in cells.values())
+    if n_total <= 4:
+        return DiD(float(est))
+    var = n_total / (n_total - 4) * sum(c[2] / c[0] ** 2 for c in cells.values())
+    se = math.sqrt(var)
+    return DiD(float(est), (float(est - Z95 * se), float(est + Z95 * se)), se)
+
+
+def _cell(n: float, mean: float, hidden: bool) -> Cell:
+    if hidden:
+        return Cell(None, None, True)
+    if n <= 0:
+        return Cell.empty()
+    return Cell(float(mean), int(round(n)), False)
+
+
+def _with_totals(parts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """``parts`` with ``hidden`` (k-rule) and ``total_shown`` from the group cells."""
+    keys = ["question", "group", "period"]
+    t = totals[keys].assign(total_shown=totals["ok"].astype(bool) & (totals["n"] > 0))
+    out = parts.merge(t, on=keys, how="left")
+    out["total_shown"] = out["total_shown"].fillna(False).astype(bool)
+    out["hidden"] = ~out["ok"].astype(bool)
+    return out
+
+
+def _survey(
+    fine: _Fine, design: Design
+) -> tuple[list[QuestionResult], list[RoleResult], list[UnitFigure], list[TrendPoint]]:
+    k = design.min_answers
+    in_period = fine.table["period"].to_numpy() < 2
+    g = _cells(fine, ["group", "period"], k, in_period)
+    gkey = {
+        (r.question, r.group, r.period): (r.n, r.mean, r.rss, not r.ok)
+        for r in g.itertuples(index=False)
+    }
+
+    def periods(q: str, grp: int, lookup: dict[tuple, tuple]) -> Periods:
+        out = []
+        for p in (0, 1):
+            n, mean, _, hidden = lookup.get((q, grp, p), (0.0, np.nan, np.nan, False))
+            out.append(_cell(n, mean, hidden))
+        return Periods(*out)
+
+    def did(q: str, lookup: dict[tuple, tuple]) -> DiD:
+        cells = {(grp, p): lookup[(q, grp, p)] for grp in (0, 1) for p in (0, 1)
+                 if (q, grp, p) in lookup}
+        return _did(cells)
+
+    survey = [
+        QuestionResult(q, periods(q, 1, gkey), periods(q, 0, gkey), did(q, gkey))
+        for q in fine.questions
+    ]
+
+    # Leaders vs employees: cells per role, secondary suppression within the group total.
+    r = _cells(fine, ["group", "period", "role"], k, in_period & (fine.table["role"] < 2))
+    by_role: list[RoleResult] = []
+    if not r.empty:
+        r = _with_totals(r, g)
+        r["hidden"] = _secondary(r, ["question", "group", "period"], "role")
+        rkey: dict[int, dict[tuple, tuple]] = {0: {}, 1: {}}
+        for row in r.itertuples(index=False):
+            rkey[int(row.role)][(row.question, row.group, row.period)] = (
+                row.n, row.mean, row.rss, bool(row.hidden))
+        for q in fine.questions:
+            for role in (0, 1):
+                lk = rkey[role]
+                if not any(key[0] == q for key in lk):
+                    continue
+                by_role.append(RoleResult(
+                    q, periods(q, 1, lk), periods(q, 0, lk), did(q, lk), role=ROLES[role]))
+
+    # Per unit, secondary suppression within the group total.
+    u = _cells(fine, ["group", "unit", "period"], k, in_period)
+    units: list[UnitFigure] = []
+    if not u.empty:
+        u = _with_totals(u, g)
+        u["hidden"] = _secondary(u, ["question", "group", "period"], "unit")
+        order = {q: i for i, q in enumerate(fine.questions)}
+        u = u[u["n"] > 0].assign(_q=u["question"].map(order))
+        u = u.sort_values(["_q", "unit", "period"], kind="stable")
+        for row in u.itertuples(index=False):
+            c = _cell(row.n, row.mean, bool(row.hidden))
+            units.append(UnitFigure(row.unit, GROUPS[1 - int(row.group)], row.question,
+                                    PERIODS[int(row.period)], c.n, c.value, c.suppressed))
+
+    # Monthly trend per group (a month is hidden when any wave in it fails the k-rule).
+    tr = _cells(fine, ["group", "month"], k)
+    trend: list[TrendPoint] = []
+    for row in tr.itertuples(index=False):
+        if row.n <= 0:
+            continue
+        c = _cell(row.n, row.mean, not bool(row.ok))
+        month = pd.Timestamp(row.month).date()
+        trend.append(TrendPoint(row.question, GROUPS[1 - int(row.group)], month, c.value, c.n,
+                                c.suppressed))
+    return survey, by_role, units, trend
+
+
+def _background_bands(name: str, values: pd.Series) -> pd.Series:
+    """Readable bands for a numeric background column (labels like "5-10", "20+")."""
+    x = _float(values)
+    edges = _BANDS.get(name)
+    if edges is None:
+        finite = x[~np.isnan(x)]
+        if finite.size == 0:
+            return pd.Series([None] * len(x), index=values.index, dtype=object)
+        qs = np.quantile(finite, [0, 0.25, 0.5, 0.75])
+        edges = sorted({float(_nice(v)) for v in qs})
+    labels = []
+    for i, lo in enumerate(edges):
+        hi = edges[i + 1] if i + 1 < len(edges) else None
+        labels.append(f"{_fmt_edge(lo)}+" if hi is None else f"{_fmt_edge(lo)}-{_fmt_edge(hi)}")
+    pos = np.searchsorted(np.asarray(edges, dtype=float), x, side="right") - 1
+    pos = np.where(np.isnan(x), -1, np.maximum(pos, 0))
+    arr = np.array([*labels, None], dtype=object)
+    return pd.Series(arr[pos], index=values.index, dtype=object)
+
+
+def _nice(v: float) -> float:
+    if v == 0:
+        return 0.0
+    mag = 10 ** math.floor(math.log10(abs(v)))
+    return math.floor(v / mag) * mag
+
+
+def _fmt_edge(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _wave_ok(frame: pd.DataFrame, by: list[str], k: int) -> pd.Series:
+    """Per cell of ``by``: does every wave with answers have at least k of them?"""
+    per_wave = frame.groupby([*by, "_wave"], dropna=False, sort=False).size()
+    return per_wave.groupby(level=list(range(len(by))), dropna=False).min() >= k
+
+
+def _wishes(
+    survey: pd.DataFrame, background: list[str], rows: np.ndarray, k: int
+) -> list[WishFigure]:
+    if "home_days_wanted" not in survey or rows.size == 0:
+        return []
+    wanted = _float(survey["home_days_wanted"])[rows]
+    ok_rows = ~np.isnan(wanted)
+    if not ok_rows.any():
+        return []
+    sub_idx = rows[ok_rows]
+    base = pd.DataFrame({
+        "_wave": _as_datetime(survey["date"]).astype("datetime64[D]")[sub_idx],
+        "_y": wanted[ok_rows],
+    })
+    out: list[WishFigure] = []
+    cols = (["role"] if "role" in survey else []) + [b for b in background if b in survey]
+    for col in cols:
+        values = survey[col].iloc[sub_idx].reset_index(drop=True)
+        if col == "role":
+            cat = values.map(lambda r: {0: "employee", 1: "manager"}.get(
+                _ROLE_ALIASES.get(str(r).strip().casefold(), 2)))
+        elif pd.api.types.is_numeric_dtype(values):
+            cat = _background_bands(col, values)
+        else:
+            cat = values.map(lambda v: None if v is None or (isinstance(v, float) and
+                                                             math.isnan(v)) else str(v))
+        frame = base.assign(_cat=cat.fillna("\0").to_numpy())
+        ok = _wave_ok(frame, ["_cat"], k)
+        agg = frame.groupby("_cat", sort=True)["_y"].agg(["size", "mean"])
+        parts = pd.DataFrame({
+            "bg": col, "cat": agg.index, "n": agg["size"].to_numpy(dtype=float),
+            "mean": agg["mean"].to_numpy(), "hidden": ~ok.reindex(agg.index).to_numpy(bool),
+        })
+        parts["hidden"] = _secondary(parts, ["bg"], "cat")
+        for row in parts.itertuples(index=False):
+            c = _cell(row.n, row.mean, bool(row.hidden))
+            cat_name = None if row.cat == "\0" else str(row.cat)
+            out.append(WishFigure(col, cat_name, c.n, c.value, c.suppressed))
+    return out
+
+
+def _home_days(
+    survey: pd.DataFrame, rows: np.ndarray, group: np.ndarray, period: np.ndarray, k: int
+) -> list[HomeDaysCount]:
+    if "home_days_wanted" not in survey or rows.size == 0:
+        return []
+    wanted = _float(survey["home_days_wanted"])[rows]
+    valid = ~np.isnan(wanted)
+    days = np.clip(np.rint(wanted[valid]), 0, 5).astype(int)
+    frame = pd.DataFrame({"g": group[rows][valid], "p": period[rows][valid], "d": days})
+    counts = frame.groupby(["g", "p", "d"]).size()
+    full = pd.MultiIndex.from_product([[1, 0], [0, 1], range(6)], names=["g", "p", "d"])
+    counts = counts.reindex(full, fill_value=0).reset_index(name="n")
+    counts = counts[counts.groupby(["g", "p"])["n"].transform("sum") > 0]
+    counts["hidden"] = (counts["n"] > 0) & (counts["n"] < k)
+    counts["hidden"] = _secondary(counts, ["g", "p"], "d")
+    return [
+        HomeDaysCount(GROUPS[1 - int(r.g)], PERIODS[int(r.p)], int(r.d),
+                      None if r.hidden else int(r.n), bool(r.hidden))
+        for r in counts.itertuples(index=False)
+    ]
+
+
+# --- Sick leave, production, dialogue -------------------------------------------------
+
+
+def _sickleave(
+    sick: pd.DataFrame, groups: dict[str, str], design: Design
+) -> tuple[SickLeaveResult, list[UnitFigure]]:
+    month = _as_datetime(sick["month"]).astype("datetime64[M]")
+    period = _period_codes(month.astype("datetime64[ns]"), design, monthly=True)
+    _, group, _ = _group_codes(sick["unit"], groups)
+    f = pd.DataFrame({
+        "unit": sick["unit"].astype(str).to_numpy(), "group": group, "period": period,
+        "month": month, "fte": _float(sick["fte"]), "sick": _float(sick["sick_days"]),
+    })
+    f = f[(f["group"] >= 0) & (f["period"] >= 0) & f["fte"].notna() & f["sick"].notna()]
+    min_fte = design.min_fte
+
+    def cells(by: list[str]) -> pd.DataFrame:
+        per_month = f.groupby([*by, "month"], sort=False)[["fte", "sick"]].sum()
+        c = per_month.groupby(level=list(range(len(by))), sort=True).agg(
+            fte=("fte", "mean"), fte_sum=("fte", "sum"), sick=("sick", "sum"))
+        c["rate"] = np.where(c["fte_sum"] > 0, 12 * c["sick"] / c["fte_sum"].where(
+            c["fte_sum"] > 0), np.nan)
+        c["hidden"] = ~(c["fte"] >= min_fte)
+        return c.reset_index()
+
+    g = cells(["group", "period"])
+    gk = {(int(r.group), int(r.period)): r for r in g.itertuples(index=False)}
+
+    def sick_cell(r: Any) -> Cell:
+        if r is None or not r.fte_sum > 0:
+            return Cell.empty()
+        if r.hidden:
+            return Cell(None, None, True)
+        return Cell(float(r.rate), float(r.fte), False)
+
+    def grp(code: int) -> SickGroup:
+        return SickGroup(sick_cell(gk.get((code, 0))), sick_cell(gk.get((code, 1))))
+
+    trial, comp = grp(1), grp(0)
+    cs = [trial.baseline, trial.during, comp.baseline, comp.during]
+    if any(c.suppressed for c in cs):
+        did = DiD(None, suppressed=True)
+    elif any(c.value is None for c in cs):
+        did = DiD(None)
+    else:
+        did = DiD((trial.during.value - trial.baseline.value)  # type: ignore[operator]
+                  - (comp.during.value - comp.baseline.value))  # type: ignore[operator]
+    result = SickLeaveResult(trial, comp, did)
+
+    u = cells(["group", "unit", "period"])
+    units: list[UnitFigure] = []
+    if not u.empty:
+        u["n"] = u["fte"]
+        u["total_shown"] = [
+            (r := gk.get((int(a), int(b)))) is not None and not r.hidden and r.fte_sum > 0
+            for a, b in zip(u["group"], u["period"], strict=True)
+        ]
+        u["hidden"] = _secondary(u, ["group", "period"], "unit")
+        for r in u.sort_values(["unit", "period"], kind="stable").itertuples(index=False):
+            c = sick_cell(r)
+            units.append(UnitFigure(r.unit, GROUPS[1 - int(r.group)], SICKLEAVE,
+                                    PERIODS[int(r.period)], c.n, c.value, c.suppressed))
+    return result, units
+
+
+def _production(
+    prod: pd.DataFrame, groups: dict[str, str], design: Design
+) -> list[ProductionResult]:
+    when = _as_datetime(prod["period"])
+    period = _period_codes(when, design, monthly=True)
+    _, group, _ = _group_codes(prod["unit"], groups)
+    f = pd.DataFrame({"metric": prod["metric"].astype(str).to_numpy(), "group": group,
+                      "period": period, "value": _float(prod["value"])})
+    f = f[(f["group"] >= 0) & (f["period"] >= 0) & f["value"].notna()]
+    agg = f.groupby(["metric", "group", "period"])["value"].agg(["size", "mean"])
+    out = []
+    for metric in sorted(f["metric"].unique()):
+        def periods(g: int, metric: str = metric) -> Periods:
+            cells = []
+            for p in (0, 1):
+                key = (metric, g, p)
+                if key in agg.index:
+                    row = agg.loc[key]
+                    cells.append(Cell(float(row["mean"]), int(row["size"])))
+                else:
+                    cells.append(Cell.empty())
+            return Periods(*cells)
+
+        t, c = periods(1), periods(0)
+        vals = [t.baseline.value, t.during.value, c.baseline.value, c.during.value]
+        est = None
+        if all(v is not None for v in vals):
+            est = (vals[1] - vals[0]) - (vals[3] - vals[2])  # type: ignore[operator]
+        out.append(ProductionResult(metric, t, c, DiD(est)))
+    return out
+
+
+def _dialogue(dlg: pd.DataFrame, groups: dict[str, str], design: Design) -> list[ThemeCount]:
+    period = _period_codes(_as_datetime(dlg["date"]), design)
+    _, group, _ = _group_codes(dlg["unit"], groups)
+    theme = dlg["theme"].astype(str).str.strip().to_numpy() if "theme" in dlg else None
+    if theme is None:
+        return []
+    f = pd.DataFrame({"group": group, "period": period, "theme": theme})
+    f = f[(f["group"] >= 0) & (f["period"] >= 0) & (f["theme"] != "") & (f["theme"] != "nan")]
+    counts = f.groupby(["group", "period", "theme"]).size()
+    return [
+        ThemeCount(GROUPS[1 - int(g)], PERIODS[int(p)], str(th), int(n))
+        for (g, p, th), n in sorted(counts.items(), key=lambda kv: (-kv[0][0], kv[0][1],
+                                                                      kv[0][2]))
+    ]
+
+
+# --- Goals ----------------------------------------------------------------------------
+
+
+def _goals(ev: Evaluation, workbook: Workbook) -> list[GoalCheck]:
+    out = []
+    for g in workbook.goals.goals:
+        if g.indicator_kind not in ("survey", "sickleave", "production"):
+            continue
+        estimate: float | None = None
+        ci: tuple[float, float] | None = None
+        measure = "did"
+        reason: str | None = None
+        name = g.indicator.strip()
+        if g.indicator_kind == "survey":
+            q = ev.question(name) or next(
+                (x for x in ev.survey if x.question.casefold() == name.casefold()), None)
+            if q is None:
+                reason = "unknown_indicator"
+            else:
+                estimate, ci = q.did.estimate, q.did.ci95
+                reason = "suppressed" if q.did.suppressed else None
+        elif g.indicator_kind == "sickleave":
+            s = ev.sickleave
+            if s is not None:
+                estimate = s.did.estimate
+                reason = "suppressed" if s.did.suppressed else None
+        else:
+            p = next((x for x in ev.production if x.metric.casefold() == name.casefold()), None)
+            if p is None:
+                reason = "unknown_indicator"
+            elif p.did.estimate is not None:
+                estimate = p.did.estimate
+            else:
+                b, d = p.trial.baseline.value, p.trial.during.value
+                if b is not None and d is not None:
+                    estimate, measure = d - b, "change"
+        status, why = _goal_status(estimate, ci, g.target_value, g.direction)
+        if estimate is None and reason is None:
+            reason = "no_data"
+        out.append(GoalCheck(
+            g.id, g.purpose or g.purpose_key or "", g.indicator_kind, g.indicator, g.target,
+            g.target_value, g.direction, measure, estimate, ci, status, reason or why,
+        ))
+    return out
+
+
+def _goal_status(
+    estimate: float | None,
+    ci: tuple[float, float] | None,
+    target: float | None,
+    direction: str | None,
+) -> tuple[Literal["met", "not_met", "unknown"], str | None]:
+    """Compare an effect with a goal.
+
+    ``target_value`` is the size of the wanted change: ``increase`` is met when the
+    estimate is at least ``|target|``, ``decrease`` when it is at most ``-|target|``,
+    ``keep`` when ``|estimate| <= |target|`` (without a target: when the 95 % interval
+    holds 0). Without a direction, the sign of the target decides.
+    """
+    if estimate is None:
+        return "unknown", None
+    if direction is None:
+        if target is None:
+            return "unknown", "no_direction"
+        direction = "increase" if target > 0 else "decrease" if target < 0 else "keep"
+    if direction == "keep":
+        if target is not None:
+            ok = abs(estimate) <= abs(target)
+        elif ci is not None:
+            ok = ci[0] <= 0 <= ci[1]
+        else:
+            return "unknown", "no_target"
+    elif direction == "increase":
+        ok = estimate >= abs(target) if target is not None else estimate > 0
+    else:
+        ok = estimate <= -abs(target) if target is not None else estimate < 0
+    return ("met" if ok else "not_met"), None
+
+
+# --- Evaluate -------------------------------------------------------------------------
+
+
+def _questions(data: Any, survey: pd.DataFrame | None) -> list[str]:
+    qs = getattr(data, "questions", None)
+    if qs:
+        return [q for q in qs]
+    if survey is None:
+        return []
+    skip = _KNOWN_SURVEY_COLUMNS | set(getattr(data, "background", None) or []) | set(_BANDS)
+    return [c for c in survey.columns
+            if c not in skip and pd.api.types.is_numeric_dtype(survey[c])]
+
+
+def _background(data: Any, survey: pd.DataFrame | None, questions: Sequence[str]) -> list[str]:
+    bg = getattr(data, "background", None)
+    if bg is not None:
+        return list(bg)
+    if survey is None:
+        return []
+    return [c for c in survey.columns if c not in _KNOWN_SURVEY_COLUMNS and c not in questions]
+
+
+def evaluate(
+    data: DataSetLike | Any,
+    design: Design,
+    workbook: Workbook | None = None,
+    questions: Iterable[str] | None = None,
+) -> Evaluation:
+    """Evaluate a trial on the canonical frames of ``data`` (see ``hjemmekit.io``)."""
+    units_df = getattr(data, "units", None)
+    survey = getattr(data, "survey", None)
+    sick = getattr(data, "sickleave", None)
+    prod = getattr(data, "production", None)
+    dlg = getattr(data, "dialogue", None)
+    groups = unit_groups(design, units_df)
+    qs = list(questions) if questions is not None else _questions(data, survey)
+    ev = Evaluation(design, groups, qs)
+
+    known: set[str] = set()
+    for frame in (units_df, survey, sick, prod):
+        if frame is not None and "unit" in frame:
+            known.update(str(u) for u in pd.unique(frame["unit"]) if isinstance(u, str))
+    for u in [*design.trial_units, *design.comparison_units]:
+        if known and u not in known:
+            ev.warnings.append(Warning_("unit_not_found", {"unit": u}))
+    if not design.trial_units:
+        ev.warnings.append(Warning_("no_trial_units"))
+    if not design.comparison_units:
+        ev.warnings.append(Warning_("no_comparison_units"))
+
+    if survey is not None and len(survey) and {"date", "unit"} <= set(survey.columns):
+        missing = [q for q in qs if q not in survey]
+        for q in missing:
+            ev.warnings.append(Warning_("question_not_found", {"question": q}))
+        fine = _fine_table(survey, [q for q in qs if q in survey], groups, design)
+        if fine is not None:
+            ev.survey, ev.by_role, ev.units, ev.trend = _survey(fine, design)
+        when = _as_datetime(survey["date"])
+        period = _period_codes(when, design)
+        _, group, _ = _group_codes(survey["unit"], groups)
+        rows = np.flatnonzero((group >= 0) & (period >= 0))
+        ev.wishes = _wishes(survey, _background(data, survey, qs), rows, design.min_answers)
+        ev.home_days = _home_days(survey, rows, group, period, design.min_answers)
+    if sick is not None and len(sick) and {"unit", "month", "fte", "sick_days"} <= set(sick):
+        ev.sickleave, sick_units = _sickleave(sick, groups, design)
+        ev.units.extend(sick_units)
+    if prod is not None and len(prod) and {"unit", "period", "metric", "value"} <= set(prod):
+        ev.production = _production(prod, groups, design)
+    if dlg is not None and len(dlg) and {"date", "unit", "theme"} <= set(dlg):
+        ev.dialogue = _dialogue(dlg, groups, design)
+    if workbook is not None:
+        ev.goals = _goals(ev, workbook)
+    return ev
+
+
+# --- Text output and the command -------------------------------------------------------
+
+
+def _fmt(x: float | None, lang: str, digits: int = 2, hidden: bool = False) -> str:
+    from hjemmekit.i18n import number, t
+
+    if hidden:
+        return t("evaluation.hidden", lang)
+    if x is None:
+        return "–"
+    return number(x, lang, digits)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:],
+                                                                       strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
+    """A readable report of an evaluation in Danish or English."""
+    from hjemmekit.i18n import day, t
+
+    def tt(key: str, **kw: Any) -> str:
+        return t(f"evaluation.{key}", lang, **kw)
+
+    d = ev.design
+    out = [tt("title"), ""]
+    out.append(tt("baseline_period", start=day(d.baseline[0], lang), end=day(d.baseline[1], lang)))
+    out.append(tt("trial_period", start=day(d.trial[0], lang), end=day(d.trial[1], lang)))
+    for g in GROUPS:
+        names = sorted(u for u, gg in ev.groups.items() if gg == g)
+        out.append(tt(f"units_{g}", units=", ".join(names) or "–"))
+    out.append(tt("privacy", k=d.min_answers, fte=_fmt(d.min_fte, lang, 0)))
+
+    def cell(c: Cell, digits: int = 2) -> str:
+        return _fmt(c.value, lang, digits, c.suppressed)
+
+    def ci(did: DiD) -> str:
+        if did.suppressed:
+            return tt("hidden")
+        if did.ci95 is None:
+            return "–"
+        return f"{_fmt(did.ci95[0], lang)} ; {_fmt(did.ci95[1], lang)}"
+
+    head = [tt("col_trial_before"), tt("col_trial_during"), tt("col_comparison_before"),
+            tt("col_comparison_during"), tt("col_did"), tt("col_ci")]
+    if ev.survey:
+        out += ["", tt("survey_heading")]
+        rows = [[q.question, cell(q.trial.baseline), cell(q.trial.during),
+                 cell(q.comparison.baseline), cell(q.comparison.during),
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did)]
+                for q in ev.survey]
+        out += _table([tt("col_question"), *head], rows)
+    if ev.by_role:
+        out += ["", tt("roles_heading")]
+        rows = [[f"{q.question} ({tt('role_' + q.role)})", cell(q.trial.baseline),
+                 cell(q.trial.during), cell(q.comparison.baseline), cell(q.comparison.during),
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did)]
+                for q in ev.by_role]
+        out += _table([tt("col_question"), *head], rows)
+    if ev.sickleave is not None:
+        s = ev.sickleave
+        out += ["", tt("sickleave_heading")]
+        rows = []
+        for g, grp in (("trial", s.trial), ("comparison", s.comparison)):
+            change = (None if grp.baseline.value is None or grp.during.value is None
+                      else grp.during.value - grp.baseline.value)
+            rows.append([tt(f"group_{g}"), cell(grp.baseline, 1), cell(grp.during, 1),
+                         _fmt(change, lang, 1), _fmt(grp.baseline.n, lang, 1,
+                                                     grp.baseline.suppressed),
+                         _fmt(grp.during.n, lang, 1, grp.during.suppressed)])
+        out += _table([tt("col_group"), tt("col_before"), tt("col_during"), tt("col_change"),
+                       tt("col_fte_before"), tt("col_fte_during")], rows)
+        out.append(tt("sickleave_did", did=_fmt(s.did.estimate, lang, 1, s.did.suppressed)))
+    if ev.production:
+        out += ["", tt("production_heading")]
+        rows = []
+        for p in ev.production:
+            rows.append([p.metric, cell(p.trial.baseline), cell(p.trial.during),
+                         cell(p.comparison.baseline), cell(p.comparison.during),
+                         _fmt(p.did.estimate, lang, 2)])
+        out += _table([tt("col_metric"), *head[:5]], rows)
+    if ev.goals:
+        out += ["", tt("goals_heading")]
+        rows = [[g.purpose or g.goal_id, f"{g.indicator_kind}: {g.indicator}",
+                 tt(f"direction_{g.direction}") if g.direction else "–",
+                 _fmt(g.target_value, lang, 2), _fmt(g.estimate, lang, 2),
+                 tt(f"status_{g.status}")] for g in ev.goals]
+        out += _table([tt("col_goal"), tt("col_indicator"), tt("col_direction"),
+                       tt("col_target"), tt("col_estimate"), tt("col_status")], rows)
+    if ev.wishes:
+        out += ["", tt("wishes_heading")]
+        rows = [[w.background, w.category or tt("unknown"), _fmt(w.n, lang, 0, w.suppressed),
+                 _fmt(w.mean, lang, 1, w.suppressed)] for w in ev.wishes]
+        out += _table([tt("col_background"), tt("col_category"), tt("col_n"),
+                       tt("col_mean_days")], rows)
+    if ev.units:
+        out += ["", tt("units_heading")]
+        names = {u.unit for u in ev.units}
+        if len(names) > max_units:
+            out.append(tt("units_too_many", count=len(names)))
+        else:
+            rows = [[u.unit, u.measure, tt(f"period_{u.period}"),
+                     _fmt(u.n, lang, 0 if u.measure != SICKLEAVE else 1, u.suppressed),
+                     _fmt(u.value, lang, 2, u.suppressed)] for u in ev.units]
+            out += _table([tt("col_unit"), tt("col_measure"), tt("col_period"), tt("col_n"),
+                           tt("col_value")], rows)
+    if ev.dialogue:
+        out += ["", tt("dialogue_heading")]
+        rows = [[tt(f"group_{d.group}"), tt(f"period_{d.period}"), d.theme, str(d.count)]
+                for d in ev.dialogue]
+        out += _table([tt("col_group"), tt("col_period"), tt("col_theme"), tt("col_count")],
+                      rows)
+    for w in ev.warnings:
+        out.append(tt(f"warn_{w.code}", **w.fields))
+    out += ["", tt("footnote", k=d.min_answers, fte=_fmt(d.min_fte, lang, 0))]
+    return "\n".join(out)
+
+
+def evaluate_command(
+    data_dir: str | Path,
+    workbook: str | Path | None = None,
+    baseline: str | None = None,
+    trial: str | None = None,
+    as_json: bool = False,
+    lang: str = "da",
+) -> int:
+    """``hjemmekit evaluate``: 0 done, 1 wrong input, 2 wrong usage (missing design)."""
+    from hjemmekit.i18n import t
+
+    wb = None
+    if workbook is not None:
+        from hjemmekit.model import DocumentError, load_workbook
+
+        try:
+            wb = load_workbook(Path(workbook).read_text(encoding="utf-8"))
+        except OSError as e:
+            print(f"{workbook}: {e.strerror or e}", file=sys.stderr)
+            return 1
+        except (DocumentError, UnicodeDecodeError) as e:
+            for line in str(e).splitlines() or [""]:
+                print(f"{workbook}: {line}", file=sys.stderr)
+            return 1
+    if wb is None and not (baseline and trial):
+        print(t("evaluation.need_design", lang), file=sys.stderr)
+        return 2
+    if not Path(data_dir).is_dir():
+        print(t("evaluation.no_data_dir", lang, path=str(data_dir)), file=sys.stderr)
+        return 1
+    hio = importlib.import_module("hjemmekit.io")
+    try:
+        data = hio.read_data_dir(data_dir)
+    except hio.DataError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    try:
+        units = getattr(data, "units", None)
+        if wb is not None:
+            design = Design.from_workbook(wb, units, baseline, trial)
+        else:
+            design = Design.from_units(units, baseline or "", trial or "")
+    except DesignError as e:
+        print(f"hjemmekit evaluate: {e}", file=sys.stderr)
+        return 2
+    if not design.trial_units or not design.comparison_units:
+        print(t("evaluation.need_groups", lang), file=sys.stderr)
+        return 2
+    ev = evaluate(data, design, wb)
+    if as_json:
+        print(json.dumps(ev.to_json_dict(), ensure_ascii=False, allow_nan=False, indent=2))
+    else:
+        print(format_text(ev, lang))
+    return 0

@@ -1,0 +1,1276 @@
+"""Reading and validating data files (CSV and XLSX, Danish and English dialects).
+
+Five kinds of data file (see DESIGN.md, "Data files"): ``units``, ``survey``,
+``sickleave``, ``production`` and ``dialogue``. Each is read into a canonical
+:class:`pandas.DataFrame` with English column names:
+
+- ``units``: unit (str), group ("trial" / "comparison" / missing), parent (str or
+  missing), headcount (float64), desks (float64).
+- ``survey``: date (datetime64[ns], a day), unit (str), role ("employee" / "manager"),
+  one float64 column per question (named as in the file), home_days_wanted and
+  home_days_actual (float64, missing when the file has no such column), then the
+  background columns found (float64 when every value is a number, else str).
+- ``sickleave``: unit (str), month (datetime64[ns], the first day of the month),
+  fte (float64, årsværk), sick_days (float64).
+- ``production``: unit (str), period (datetime64[ns]: a month ``YYYY-MM`` becomes its
+  first day, a date stays that day), metric (str), value (float64).
+- ``dialogue``: date (datetime64[ns]), unit (str), theme (str), note (str).
+
+Missing values are NaN / NaT (test with :func:`pandas.isna`). The frame's ``attrs``
+hold ``kind``, ``source`` (the file), and for surveys ``questions`` and ``background``.
+
+Survey columns: a column whose name is not a known one (see :data:`COLUMN_NAMES`) is a
+*question* when more than half of its filled-in values are numbers; then every value
+must be a number from 0 to 10 (blank answers are allowed). Otherwise it is a
+*background* column. Known background columns (seniority_years, commute_minutes,
+age_group), respondent ids (id, respondent_id, ...) and columns whose name starts with
+``bg_`` or ``baggrund_`` are always background columns, numeric or not.
+
+Validation finds every problem, not just the first, and reports each as one line
+naming file, line and column (the header is line 1; for XLSX the sheet row)::
+
+    survey.csv:14: column 'date': '31-02-2026' is not a date
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sys
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "COLUMN_NAMES",
+    "FILE_NAMES",
+    "KINDS",
+    "REPORT_LIMIT",
+    "DataError",
+    "DataSet",
+    "Problem",
+    "ValidationReport",
+    "column_names_markdown",
+    "find_data_files",
+    "infer_kind",
+    "read_bytes",
+    "read_data_dir",
+    "read_kind",
+    "summarize",
+    "validate_bytes",
+    "validate_command",
+    "validate_file",
+]
+
+KINDS: tuple[str, ...] = ("units", "survey", "sickleave", "production", "dialogue")
+
+#: Accepted column names: kind -> canonical (English) name -> other accepted names.
+#: Matching ignores case, surrounding blanks, and treats spaces, hyphens and other
+#: punctuation as ``_``; æ/ø/å may also be written ae/oe/aa (or o/a).
+COLUMN_NAMES: dict[str, dict[str, list[str]]] = {
+    "units": {
+        "unit": ["enhed", "afdeling"],
+        "group": ["gruppe"],
+        "parent": ["overordnet", "overenhed", "overordnet_enhed", "parent_unit"],
+        "headcount": ["antal_ansatte", "medarbejdere", "ansatte", "antal_medarbejdere",
+                      "employees"],
+        "desks": ["arbejdspladser", "pladser", "antal_pladser", "skriveborde"],
+    },
+    "survey": {
+        "date": ["dato", "svardato"],
+        "unit": ["enhed", "afdeling"],
+        "role": ["rolle"],
+        "home_days_wanted": ["ønskede_hjemmedage", "hjemmedage_ønsket"],
+        "home_days_actual": ["faktiske_hjemmedage", "hjemmedage_faktisk"],
+        "seniority_years": ["anciennitet_år", "anciennitet"],
+        "commute_minutes": ["transporttid_min", "transporttid", "transporttid_minutter"],
+        "age_group": ["aldersgruppe", "alder"],
+    },
+    "sickleave": {
+        "unit": ["enhed", "afdeling"],
+        "month": ["måned"],
+        "fte": ["årsværk"],
+        "sick_days": ["sygedage", "sygefraværsdage", "fraværsdage"],
+    },
+    "production": {
+        "unit": ["enhed", "afdeling"],
+        "period": ["periode"],
+        "metric": ["nøgletal", "måling", "indikator"],
+        "value": ["værdi"],
+    },
+    "dialogue": {
+        "date": ["dato"],
+        "unit": ["enhed", "afdeling"],
+        "theme": ["tema", "emne"],
+        "note": ["notat", "bemærkning"],
+    },
+}
+
+#: File names (stems) that tell the kind of a data file: ``survey.csv``,
+#: ``sygefravær.xlsx``, ... (matched like column names).
+FILE_NAMES: dict[str, list[str]] = {
+    "units": ["units", "unit", "enheder", "enhed"],
+    "survey": ["survey", "surveys", "spørgeskema", "spørgeskemaer", "måling", "målinger",
+               "besvarelser"],
+    "sickleave": ["sickleave", "sick_leave", "sygefravær", "fravær"],
+    "production": ["production", "produktion", "produktionsdata"],
+    "dialogue": ["dialogue", "dialog", "dialogmøder"],
+}
+
+# kind -> canonical column -> (value type, column required, value required)
+_SPEC: dict[str, dict[str, tuple[str, bool, bool]]] = {
+    "units": {
+        "unit": ("text", True, True),
+        "group": ("group", True, False),
+        "parent": ("text", False, False),
+        "headcount": ("count", False, False),
+        "desks": ("count", False, False),
+    },
+    "survey": {
+        "date": ("date", True, True),
+        "unit": ("text", True, True),
+        "role": ("role", True, True),
+        "home_days_wanted": ("home_days", False, False),
+        "home_days_actual": ("home_days", False, False),
+        "seniority_years": ("background", False, False),
+        "commute_minutes": ("background", False, False),
+        "age_group": ("background", False, False),
+    },
+    "sickleave": {
+        "unit": ("text", True, True),
+        "month": ("month", True, True),
+        "fte": ("count", True, True),
+        "sick_days": ("count", True, True),
+    },
+    "production": {
+        "unit": ("text", True, True),
+        "period": ("period", True, True),
+        "metric": ("text", True, True),
+        "value": ("number", True, True),
+    },
+    "dialogue": {
+        "date": ("date", True, True),
+        "unit": ("text", True, True),
+        "theme": ("text", True, False),
+        "note": ("text", True, False),
+    },
+}
+
+#: Allowed survey answers (inclusive) and home days per week.
+ANSWER_RANGE: tuple[float, float] = (0.0, 10.0)
+HOME_DAYS_RANGE: tuple[float, float] = (0.0, 5.0)
+#: Most sick days one årsværk can have in a month.
+MAX_SICK_DAYS_PER_FTE: float = 31.0
+#: At most this many problems are listed; the rest are counted.
+REPORT_LIMIT: int = 200
+#: Files at least this big show progress on stderr while read.
+PROGRESS_BYTES: int = 50_000_000
+
+_GROUP_VALUES: dict[str, list[str]] = {
+    "trial": ["forsøg", "forsøgsgruppe", "forsøgsenhed", "trial", "treatment", "test"],
+    "comparison": ["sammenligning", "sammenligningsgruppe", "sammenligningsenhed",
+                   "kontrol", "kontrolgruppe", "comparison", "control"],
+    "": ["ingen", "none", "-"],
+}
+_ROLE_VALUES: dict[str, list[str]] = {
+    "employee": ["medarbejder", "medarbejdere", "ansat", "employee", "employees", "staff"],
+    "manager": ["leder", "ledere", "chef", "manager", "managers"],
+}
+_ID_NAMES = ["id", "respondent", "respondent_id", "respondentid", "response_id", "svar_id",
+             "løbenummer", "lnr"]
+_BACKGROUND_PREFIXES = ("bg_", "baggrund_")
+_NA_TOKENS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-"})
+
+
+# ---------------------------------------------------------------------------
+# Problems and reports
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a data file; ``str()`` gives the one-line form."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    order: int = field(default=0, compare=False, repr=False)  # column position, for sorting
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.column is None:
+            return f"{where}: {self.message}"
+        return f"{where}: column '{self.column}': {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The problems found in one or more files (at most ``limit`` kept per check)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    omitted: int = 0
+    limit: int = REPORT_LIMIT
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.omitted
+
+    @property
+    def total(self) -> int:
+        return len(self.problems) + self.omitted
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return not self.ok
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def extend(self, other: ValidationReport) -> None:
+        self.problems.extend(other.problems)
+        self.omitted += other.omitted
+
+    def lines(self) -> list[str]:
+        """One line per problem, sorted by file and line, capped at ``limit``."""
+        ordered = sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.order))
+        out = [str(p) for p in ordered[: self.limit]]
+        more = self.total - len(out)
+        if more > 0:
+            out.append(f"… and {more:,} more problem{'s' if more != 1 else ''}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class DataError(ValueError):
+    """A data file has problems; ``problems`` lists them, ``str()`` one per line."""
+
+    def __init__(self, problems: ValidationReport | list[Problem]) -> None:
+        if isinstance(problems, ValidationReport):
+            self.report = problems
+        else:
+            self.report = ValidationReport(list(problems))
+        super().__init__(str(self.report))
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.report.problems
+
+
+class _Collector:
+    """Collects problems of one file; builds Problem objects only for the first few."""
+
+    def __init__(self, file: str, lines: np.ndarray | None = None) -> None:
+        self.file = file
+        self.lines = lines  # line of each raw row; None means row i is on line i + 2
+        self.report = ValidationReport()
+        self.positions: dict[str, int] = {}  # header -> column position, to sort by
+
+    def add(self, line: int | None, column: str | None, message: str) -> None:
+        order = self.positions.get(column, -1) if column is not None else -1
+        self.report.problems.append(Problem(self.file, line, column, message, order))
+
+    def line_of(self, rows: np.ndarray) -> np.ndarray:
+        if self.lines is None:
+            return rows + 2
+        return self.lines[rows]
+
+    def rows(
+        self,
+        bad: np.ndarray,
+        column: str,
+        message: Callable[[int], str],
+    ) -> None:
+        """Report the rows where boolean array ``bad`` is true; ``message(row)``."""
+        idx = np.flatnonzero(bad)
+        if not len(idx):
+            return
+        shown = idx[: self.report.limit]
+        for row, line in zip(shown.tolist(), self.line_of(shown).tolist(), strict=True):
+            self.add(int(line), column, message(row))
+        self.report.omitted += len(idx) - len(shown)
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+
+def _fold(text: str) -> str:
+    """Case-fold, NFC-normalise and turn punctuation and blanks into ``_``."""
+    text = unicodedata.normalize("NFC", str(text)).strip().casefold()
+    return re.sub(r"[^\w]+", "_", text).strip("_")
+
+
+def _keys(text: str) -> set[str]:
+    """Matching keys for a name: æøå as ae/oe/aa and as ae/o/a."""
+    folded = _fold(text)
+    return {
+        folded.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"),
+        folded.replace("æ", "ae").replace("ø", "o").replace("å", "a"),
+    }
+
+
+def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for canonical, aliases in table.items():
+        for alias in [canonical, *aliases]:
+            for key in _keys(alias):
+                out.setdefault(key, canonical)
+    return out
+
+
+_COLUMN_LOOKUP = {kind: _lookup(table) for kind, table in COLUMN_NAMES.items()}
+_FILE_LOOKUP = _lookup(FILE_NAMES)
+_GROUP_LOOKUP = _lookup(_GROUP_VALUES)
+_ROLE_LOOKUP = _lookup(_ROLE_VALUES)
+_ID_KEYS = set().union(*(_keys(n) for n in _ID_NAMES))
+
+
+def _match(name: str, lookup: dict[str, str]) -> str | None:
+    for key in _keys(name):
+        if key in lookup:
+            return lookup[key]
+    return None
+
+
+def infer_kind(path: str | os.PathLike[str]) -> str | None:
+    """The kind of data a file holds, from its name (``survey.csv``, ``sygefravær.xlsx``).
+
+    The whole stem is tried first, then its parts (``survey_2026.csv``); None when no
+    kind or more than one kind matches.
+    """
+    stem = Path(path).name.split(".")[0]
+    kind = _match(stem, _FILE_LOOKUP)
+    if kind:
+        return kind
+    found = {_FILE_LOOKUP[k] for part in _fold(stem).split("_") if part
+             for k in _keys(part) if k in _FILE_LOOKUP}
+    return found.pop() if len(found) == 1 else None
+
+
+def column_names_markdown() -> str:
+    """The accepted column names of every kind as a Markdown table (for the README)."""
+    rows = ["| Kind | Column | Also accepted | Required |", "|---|---|---|---|"]
+    for kind, table in COLUMN_NAMES.items():
+        for canonical, aliases in table.items():
+            _, column_required, _ = _SPEC[kind][canonical]
+            required = "yes" if column_required else "no"
+            names = ", ".join(f"`{a}`" for a in aliases)
+            rows.append(f"| {kind} | `{canonical}` | {names} | {required} |")
+    rows.append("| survey | *one per question* | any other numeric column | at least "
+                "one usually |")
+    return "\n".join(rows) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Reading raw tables
+
+
+@dataclass
+class _Raw:
+    """A file read as it stands: headers as written, columns c0..cN, line numbers."""
+
+    headers: list[str]
+    frame: pd.DataFrame
+    lines: np.ndarray | None  # None: row i is on line i + 2
+    xlsx: bool = False
+    header_line: int = 1
+
+
+class _ProgressReader(io.RawIOBase):
+    """A bytes reader over ``data`` that reports how far it has come on stderr."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self._buf = io.BytesIO(data)
+        self._size = max(len(data), 1)
+        self._name = name
+        self._shown = -1
+        self._tty = sys.stderr.isatty()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self._buf.readinto(b)
+        self._report()
+        return n
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = self._buf.read(size)
+        self._report()
+        return chunk
+
+    def _report(self) -> None:
+        pct = int(100 * self._buf.tell() / self._size)
+        step = pct if self._tty else pct // 10 * 10
+        if step != self._shown:
+            self._shown = step
+            end = "\r" if self._tty and pct < 100 else "\n"
+            print(f"reading {self._name}: {step} %", end=end, file=sys.stderr, flush=True)
+
+
+def _decode_check(data: bytes) -> str:
+    """The encoding of a text file: utf-8-sig, utf-8, cp1252 or latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.isascii():
+        return "utf-8"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _sniff(header: str) -> str:
+    """The delimiter of a CSV file, from its header line."""
+    counts = {sep: 0 for sep in (";", ",", "\t")}
+    quoted = False
+    for ch in header:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts.values())
+    if best == 0:
+        return ","
+    return next(sep for sep in (";", ",", "\t") if counts[sep] == best)
+
+
+def _scan_lines(text: str, sep: str, ncols: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Start line of each data record pandas keeps, and (line, fields) of too-long ones.
+
+    Only used when a record spans lines, lines are blank or records are too long.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    lines: list[int] = []
+    bad: list[tuple[int, int]] = []
+    prev = 0
+    seen_header = False
+    for record in reader:
+        start = prev + 1
+        prev = reader.line_num
+        if not record:
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        if len(record) > ncols:
+            bad.append((start, len(record)))
+            continue
+        lines.append(start)
+    return np.asarray(lines, dtype=np.int64), bad
+
+
+def _csv_header(data: bytes, col: _Collector) -> tuple[list[str], str, str] | None:
+    """Headers as written, encoding and delimiter of a CSV file (None if unreadable)."""
+    if b"\x00" in data[:65536]:
+        col.add(None, None, "is not a CSV file (it holds binary data); use CSV or XLSX")
+        return None
+    encoding = _decode_check(data)
+    head = data[:65536].decode(encoding, errors="replace").splitlines()
+    first = next((i for i, line in enumerate(head) if line.strip()), None)
+    if first is None:
+        col.add(None, None, "the file is empty")
+        return None
+    sep = _sniff(head[first])
+    try:
+        row = next(csv.reader(io.StringIO("\n".join(head[first:]), newline=""), delimiter=sep))
+    except (csv.Error, StopIteration):
+        row = head[first].split(sep)
+    return [h.strip().strip("\ufeff").strip() for h in row], encoding, sep
+
+
+def _parse_csv(
+    data: bytes, name: str, col: _Collector, progress: bool, dtypes: dict[str, str],
+    encoding: str, sep: str, names: list[str],
+) -> tuple[pd.DataFrame, np.ndarray | None] | None:
+    """Parse CSV bytes with pandas' C parser; line numbers only when they are not trivial."""
+    decimal = "," if sep == ";" else "."
+
+    def parse(on_bad_lines: str) -> pd.DataFrame:
+        source: Any = _ProgressReader(data, name) if progress else io.BytesIO(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.read_csv(
+                source, sep=sep, names=names, header=0, index_col=False, dtype=dtypes,
+                decimal=decimal, encoding=encoding, keep_default_na=False,
+                na_values=[""], on_bad_lines=on_bad_lines, engine="c",
+                skip_blank_lines=True,
+            )
+
+    too_long: list[tuple[int, int]] = []
+    lines: np.ndarray | None = None
+    try:
+        frame = parse("error")
+    except pd.errors.ParserError as e:
+        if "fields" not in str(e):
+            col.add(None, None, f"is not a readable CSV file: {_short(e)}")
+            return None
+        frame = parse("skip")
+        lines, too_long = _scan_lines(data.decode(encoding, errors="replace"), sep, len(names))
+    else:
+        end = len(data.rstrip())
+        nlines = data.count(b"\n", 0, end) + 1
+        if nlines != len(frame) + 1:
+            lines, too_long = _scan_lines(
+                data.decode(encoding, errors="replace"), sep, len(names))
+    for line, n in too_long[: col.report.limit]:
+        col.add(line, None, f"the line has {n} fields but the header has {len(names)}")
+    col.report.omitted += max(0, len(too_long) - col.report.limit)
+    if lines is not None and len(lines) != len(frame):
+        lines = None  # could not line up records and lines: fall back to row + 2
+    return frame, lines
+
+
+def _short(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        col.add(None, None, f"is not a readable XLSX workbook: {_short(e)}")
+        return None
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            col.add(None, None, "the workbook has no sheets")
+            return None
+        sheet = sheets[0]
+        if kind:
+            for ws in sheets:
+                if _match(ws.title, _FILE_LOOKUP) == kind:
+                    sheet = ws
+                    break
+        header: list[str] | None = None
+        header_line = 1
+        rows: list[tuple[Any, ...]] = []
+        lines: list[int] = []
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if header is None:
+                header = ["" if v is None else _cell_text(v) for v in values]
+                header_line = number
+                continue
+            rows.append(values)
+            lines.append(number)
+    finally:
+        wb.close()
+    if header is None:
+        col.add(None, None, "the file is empty")
+        return None
+    width = max([len(header), *(len(r) for r in rows)])
+    header += [""] * (width - len(header))
+    columns: dict[str, np.ndarray] = {}
+    for i in range(width):
+        arr = np.empty(len(rows), dtype=object)
+        arr[:] = [r[i] if i < len(r) else None for r in rows]
+        columns[f"c{i}"] = arr
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    return _Raw(header, frame, np.asarray(lines, dtype=np.int64), xlsx=True,
+                header_line=header_line)
+
+
+def _cell_text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+# ---------------------------------------------------------------------------
+# Converting values (on the distinct values only, then spread to rows)
+
+_BAD = object()
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and distinct values of a column."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), s.cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _convert(
+    s: pd.Series, fn: Callable[[Any], Any], dtype: Any, fill: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply ``fn`` to each distinct value; returns values, bad mask and blank mask.
+
+    ``fn`` returns the converted value, None for blank or ``_BAD``.
+    """
+    codes, uniques = _distinct(s)
+    results = [fn(u) for u in uniques]
+    bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
+    blank_u = np.array([r is None for r in results] + [True], dtype=bool)
+    vals_u = np.array([fill if (r is _BAD or r is None) else r for r in results] + [fill],
+                      dtype=dtype)
+    return vals_u[codes], bad_u[codes], blank_u[codes]
+
+
+def _text_or_none(u: Any) -> str | None:
+    if u is None or (isinstance(u, float) and np.isnan(u)):
+        return None
+    if isinstance(u, float) and u.is_integer():
+        return str(int(u))
+    if isinstance(u, (datetime, pd.Timestamp)):
+        return u.strftime("%Y-%m-%d") if u == u.normalize() else str(u)  # type: ignore[union-attr]
+    text = unicodedata.normalize("NFC", str(u)).strip()
+    return text or None
+
+
+def _number(u: Any) -> Any:
+    if isinstance(u, bool | np.bool_):
+        return _BAD
+    if isinstance(u, int | float | np.integer | np.floating):
+        return None if np.isnan(u) else float(u)
+    if not isinstance(u, str):
+        return _BAD
+    text = u.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not text or text.casefold() in _NA_TOKENS:
+        return None
+    if "," in text:
+        if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+,\d*", text):
+            text = text.replace(".", "")
+        text = text.replace(",", ".", 1) if text.count(",") == 1 else text
+    try:
+        value = float(text)
+    except ValueError:
+        return _BAD
+    return value if np.isfinite(value) else _BAD
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DK_DATE = re.compile(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4})")
+_MONTH_YM = re.compile(r"(\d{4})(?:[-/.]|M)(\d{1,2})", re.IGNORECASE)
+_MONTH_MY = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _day(y: int, m: int, d: int) -> Any:
+    if not 1900 <= y <= 2200:
+        return _BAD
+    try:
+        return np.datetime64(date(y, m, d), "ns")
+    except ValueError:
+        return _BAD
+
+
+def _as_text(u: Any) -> str | None:
+    if isinstance(u, str):
+        text = u.strip()
+        return None if not text or text.casefold() in _NA_TOKENS else text
+    return None
+
+
+def _date_value(u: Any, xlsx: bool, months: bool) -> Any:
+    """A date (or, with ``months``, also a month) as datetime64[ns]; month -> 1st."""
+    if isinstance(u, datetime | date | pd.Timestamp):
+        return _day(u.year, u.month, u.day)
+    if isinstance(u, int | float | np.integer | np.floating) and not isinstance(u, bool):
+        if isinstance(u, float | np.floating) and np.isnan(u):
+            return None
+        if xlsx and 1 <= u < 2958466:
+            day = _EXCEL_EPOCH + pd.Timedelta(days=int(u))
+            return _day(day.year, day.month, day.day)
+        return _BAD
+    if not isinstance(u, str):
+        return _BAD
+    text = _as_text(u)
+    if text is None:
+        return None
+    if m := _ISO_DATE.fullmatch(text):
+        return _day(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DK_DATE.fullmatch(text):
+        return _day(int(m[4]), int(m[3]), int(m[1]))
+    if months:
+        if m := _MONTH_YM.fullmatch(text):
+            return _day(int(m[1]), int(m[2]), 1)
+        if m := _MONTH_MY.fullmatch(text):
+            return _day(int(m[2]), int(m[1]), 1)
+    return _BAD
+
+
+def _month_value(u: Any, xlsx: bool) -> Any:
+    value = _date_value(u, xlsx, months=True)
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[M]").astype("datetime64[ns]")
+    return value
+
+
+def _choice(lookup: dict[str, str]) -> Callable[[Any], Any]:
+    def fn(u: Any) -> Any:
+        text = _text_or_none(u)
+        if text is None:
+            return None
+        value = _match(text, lookup)
+        if value is None:
+            return _BAD
+        return value or None
+
+    return fn
+
+
+def _show(v: Any) -> str:
+    """A raw value as shown in a problem line."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    elif isinstance(v, datetime | pd.Timestamp):
+        v = v.strftime("%Y-%m-%d")
+    text = str(v)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"'{text}'"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+# ---------------------------------------------------------------------------
+# The canonical frame
+
+
+def _columns_of(headers: list[str], kind: str, col: _Collector, line: int) -> dict[str, int]:
+    """Canonical name -> position of the known columns; reports duplicates."""
+    lookup = _COLUMN_LOOKUP[kind]
+    for i, header in enumerate(headers):
+        col.positions.setdefault(header, i)
+    found: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        if not header:
+            continue
+        canonical = _match(header, lookup)
+        if canonical is None:
+            continue
+        if canonical in found:
+            first = headers[found[canonical]]
+            col.add(line, header, f"is the same column as '{first}' ({canonical}); "
+                                  "keep only one of them")
+            continue
+        found[canonical] = i
+    return found
+
+
+def _missing_columns(
+    headers: list[str], kind: str, found: dict[str, int], col: _Collector, line: int
+) -> bool:
+    missing = False
+    shown = ", ".join(f"'{h}'" for h in headers if h) or "none"
+    for canonical, (_, required, _) in _SPEC[kind].items():
+        if required and canonical not in found:
+            missing = True
+            aliases = ", ".join(f"'{a}'" for a in COLUMN_NAMES[kind][canonical])
+            col.add(line, canonical,
+                    f"missing required column (also accepted: {aliases}); columns found: "
+                    f"{shown}")
+    return missing
+
+
+def _is_background_name(header: str) -> bool:
+    folded = _fold(header)
+    return folded.startswith(_BACKGROUND_PREFIXES) or bool(_keys(header) & _ID_KEYS)
+
+
+def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.DataFrame:
+    frame = raw.frame
+    # Drop rows where every cell is blank (Excel leaves ';;;;' lines behind).
+    if len(frame.columns):
+        blank_rows = frame.isna().to_numpy().all(axis=1)
+        if raw.xlsx:
+            for c in frame.columns:
+                s = frame[c]
+                if s.dtype == object:
+                    blank_rows &= ~s.map(lambda v: isinstance(v, str) and bool(v.strip()),
+                                         na_action="ignore").fillna(False).to_numpy(bool)
+        if blank_rows.any():
+            keep = ~blank_rows
+            frame = frame.loc[keep].reset_index(drop=True)
+            col.lines = (col.line_of(np.flatnonzero(keep)))
+    n = len(frame)
+    if n == 0:
+        col.add(None, None, "the file has no data rows below the header")
+    out: dict[str, Any] = {}
+    spec = _SPEC[kind]
+    questions: list[str] = []
+    background: list[str] = []
+
+    def raw_of(i: int) -> pd.Series:
+        return frame[f"c{i}"]
+
+    def check_blank(blank: np.ndarray, header: str) -> None:
+        col.rows(blank, header, lambda row: "missing value")
+
+    def numbers(i: int, header: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        s = raw_of(i)
+        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+            values = s.to_numpy(dtype="float64", na_value=np.nan)
+            return values, np.zeros(n, bool), np.isnan(values)
+        values, bad, blank = _convert(s, _number, "float64", np.nan)
+        col.rows(bad, header, lambda row: f"{_show(s.iat[row])} is not a number")
+        return values, bad, blank
+
+    for canonical, (vtype, _, value_required) in spec.items():
+        if canonical not in found:
+            if vtype in ("count", "home_days", "number"):
+                out[canonical] = np.full(n, np.nan)
+            elif vtype != "background":
+                out[canonical] = pd.Series([None] * n, dtype="str")
+            continue
+        i = found[canonical]
+        header = raw.headers[i]
+        s = raw_of(i)
+        if vtype in ("text", "group", "role"):
+            fn = {"text": _text_or_none, "group": _choice(_GROUP_LOOKUP),
+                  "role": _choice(_ROLE_LOOKUP)}[vtype]
+            values, bad, blank = _convert(s, fn, object, None)
+            if vtype == "group":
+                col.rows(bad, header, lambda row, s=s: (
+                    f"{_show(s.iat[row])} is not a group (use forsøg/trial, "
+                    "sammenligning/comparison or leave it blank)"))
+            elif vtype == "role":
+                col.rows(bad, header, lambda row, s=s: (
+                    f"{_show(s.iat[row])} is not a role (use medarbejder/employee or "
+                    "leder/manager)"))
+            if value_required:
+                check_blank(blank, header)
+            out[canonical] = pd.Series(values, dtype="str")
+        elif vtype in ("date", "month", "period"):
+            if vtype == "date":
+                def fn(u: Any) -> Any:
+                    return _date_value(u, raw.xlsx, months=False)
+                what = "a date (use 2026-03-31 or 31-03-2026)"
+            elif vtype == "month":
+                def fn(u: Any) -> Any:
+                    return _month_value(u, raw.xlsx)
+                what = "a month (use YYYY-MM, e.g. 2026-03)"
+            else:
+                def fn(u: Any) -> Any:
+                    return _date_value(u, raw.xlsx, months=True)
+                what = "a period (use a date such as 2026-03-31 or a month such as 2026-03)"
+            values, bad, blank = _convert(s, fn, "datetime64[ns]", np.datetime64("NaT"))
+            col.rows(bad, header, lambda row, s=s, what=what: f"{_show(s.iat[row])} is not "
+                                                                f"{what}")
+            if value_required:
+                check_blank(blank, header)
+            out[canonical] = values
+        elif vtype in ("count", "number", "home_days"):
+            values, bad, blank = numbers(i, header)
+            if value_required:
+                check_blank(blank, header)
+            if vtype == "count":
+                col.rows(values < 0, header,
+                         lambda row, v=values: f"'{_fmt(v[row])}' is negative")
+            elif vtype == "home_days":
+                lo, hi = HOME_DAYS_RANGE
+                col.rows((values < lo) | (values > hi), header, lambda row, v=values: (
+                    f"'{_fmt(v[row])}' is not between {_fmt(HOME_DAYS_RANGE[0])} and "
+                    f"{_fmt(HOME_DAYS_RANGE[1])} home days a week"))
+            out[canonical] = values
+        else:  # background
+            out[canonical] = _background(s)
+            background.append(canonical)
+
+    if kind == "survey":
+        known = set(found.values())
+        for i, header in enumerate(raw.headers):
+            if i in known:
+                continue
+            s = raw_of(i)
+            if not header:
+                if s.notna().any():
+                    col.add(raw.header_line, f"column {i + 1}",
+                            "has values but no name in the header")
+                continue
+            if header in out:
+                col.add(raw.header_line, header, "appears twice in the header")
+                continue
+            if _is_background_name(header) or not _mostly_numbers(s):
+                out[header] = _background(s)
+                background.append(header)
+                continue
+            values, _, _ = numbers(i, header)
+            lo, hi = ANSWER_RANGE
+            col.rows((values < lo) | (values > hi), header, lambda row, v=values: (
+                f"'{_fmt(v[row])}' is outside the answer range {_fmt(ANSWER_RANGE[0])}-"
+                f"{_fmt(ANSWER_RANGE[1])}"))
+            out[header] = values
+            questions.append(header)
+
+    if kind == "sickleave" and "fte" in found and "sick_days" in found:
+        fte, days = out["fte"], out["sick_days"]
+        with np.errstate(invalid="ignore"):
+            implausible = days > np.maximum(fte, 0) * MAX_SICK_DAYS_PER_FTE
+        col.rows(implausible, raw.headers[found["sick_days"]], lambda row: (
+            f"'{_fmt(days[row])}' sick days is more than {_fmt(MAX_SICK_DAYS_PER_FTE)} "
+            f"per årsværk in a month (fte {_fmt(fte[row])})"))
+
+    if kind == "units" and "unit" in found:
+        units = out["unit"]
+        dup = units.duplicated(keep="first").to_numpy() & units.notna().to_numpy()
+        if dup.any():
+            first_rows = dict(zip(units.loc[~dup].tolist(), np.flatnonzero(~dup).tolist(),
+                                  strict=True))
+            first_lines = {u: int(line) for u, line in zip(
+                first_rows, col.line_of(np.array(list(first_rows.values()), dtype=np.int64)),
+                strict=True)}
+            col.rows(dup, raw.headers[found["unit"]], lambda row: (
+                f"unit {_show(units.iat[row])} is listed again (first on line "
+                f"{first_lines[units.iat[row]]})"))
+
+    order = [c for c in spec if c in out and c not in background]
+    if kind == "survey":
+        order = ["date", "unit", "role", *questions, "home_days_wanted", "home_days_actual"]
+    order += background
+    result = pd.DataFrame({c: out[c] for c in order}, index=pd.RangeIndex(n))
+    result.attrs["kind"] = kind
+    if kind == "survey":
+        result.attrs["questions"] = list(questions)
+        result.attrs["background"] = list(background)
+    return result
+
+
+def _mostly_numbers(s: pd.Series) -> bool:
+    """True when more than half of the filled-in values are numbers."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return not pd.api.types.is_bool_dtype(s.dtype)
+    _, bad, blank = _convert(s, _number, "float64", np.nan)
+    filled = int((~blank).sum())
+    return filled == 0 or (filled - int(bad.sum())) * 2 > filled
+
+
+def _background(s: pd.Series) -> pd.Series | np.ndarray:
+    """Background values: float64 when every filled-in value is a number, else str."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s.to_numpy(dtype="float64", na_value=np.nan)
+    values, bad, _ = _convert(s, _number, "float64", np.nan)
+    if not bad.any():
+        return values
+    text, _, _ = _convert(s, _text_or_none, object, None)
+    return pd.Series(text, dtype="str")
+
+
+# ---------------------------------------------------------------------------
+# Public reading functions
+
+
+def _display(path: str | os.PathLike[str]) -> str:
+    return os.fspath(path)
+
+
+def _is_xlsx(data: bytes, name: str) -> bool:
+    return data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _load(
+    data: bytes, name: str, kind: str | None, progress: bool
+) -> tuple[pd.DataFrame | None, ValidationReport]:
+    """Read and check one file's bytes; the frame is None when it could not be read."""
+    col = _Collector(name)
+    if kind is None:
+        kind = infer_kind(name)
+        if kind is None:
+            col.add(None, None, "cannot tell the kind of data from the file name; name it "
+                    + ", ".join(f"{k}.csv" for k in KINDS) + " or give the kind")
+            return None, col.report
+    if kind not in KINDS:
+        col.add(None, None, f"unknown kind of data '{kind}' (use one of {', '.join(KINDS)})")
+        return None, col.report
+    if not data.strip():
+        col.add(None, None, "the file is empty")
+        return None, col.report
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        col.add(None, None, "is an old Excel .xls workbook: save it as .xlsx or CSV")
+        return None, col.report
+    if name.lower().endswith((".ods", ".numbers", ".json", ".pdf", ".docx")):
+        col.add(None, None, "is not a CSV or XLSX file")
+        return None, col.report
+    if _is_xlsx(data, name):
+        raw = _read_xlsx(data, kind, col)
+        if raw is None:
+            return None, col.report
+        col.lines = raw.lines
+        found = _columns_of(raw.headers, kind, col, raw.header_line)
+    else:
+        header = _csv_header(data, col)
+        if header is None:
+            return None, col.report
+        headers, encoding, sep = header
+        found = _columns_of(headers, kind, col, 1)
+        names = [f"c{i}" for i in range(len(headers))]
+        dtypes: dict[str, str] = {}
+        for canonical, i in found.items():
+            vtype = _SPEC[kind][canonical][0]
+            if vtype in ("group", "role", "date", "month", "period") or canonical in (
+                "unit", "parent", "metric"
+            ):
+                dtypes[names[i]] = "category"  # few distinct values: convert those only
+            elif vtype == "text" or canonical == "age_group":
+                dtypes[names[i]] = "str"
+        parsed = _parse_csv(data, name, col, progress, dtypes, encoding, sep, names)
+        if parsed is None:
+            return None, col.report
+        frame, lines = parsed
+        raw = _Raw(headers, frame, lines)
+        col.lines = lines
+    if _missing_columns(raw.headers, kind, found, col, raw.header_line):
+        return None, col.report
+    result = _build(raw, kind, col, found)
+    result.attrs["source"] = name
+    return result, col.report
+
+
+def validate_bytes(
+    data: bytes, name: str, kind: str | None = None, *, progress: bool = False
+) -> tuple[pd.DataFrame | None, ValidationReport]:
+    """Read and check a file's content (e.g. an upload); never raises for bad data.
+
+    Returns the canonical frame (None when the file could not be read at all) and the
+    report of every problem found. ``name`` names the file in problem lines and tells
+    the kind when ``kind`` is None.
+    """
+    try:
+        return _load(data, name, kind, progress)
+    except Exception as e:  # noqa: BLE001 - one line naming the file, never a traceback
+        return None, ValidationReport([Problem(name, None, None,
+                                               f"could not be read: {_short(e)}")])
+
+
+def validate_file(
+    path: str | os.PathLike[str], kind: str | None = None, *, progress: bool = False
+) -> tuple[pd.DataFrame | None, ValidationReport]:
+    """Read and check a data file; never raises for bad data (see :func:`validate_bytes`)."""
+    name = _display(path)
+    p = Path(path)
+    if not p.exists():
+        return None, ValidationReport([Problem(name, None, None, "no such file")])
+    if p.is_dir():
+        return None, ValidationReport([Problem(name, None, None,
+                                               "is a folder, not a data file")])
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        return None, ValidationReport([Problem(name, None, None,
+                                               f"cannot read the file: {e.strerror or e}")])
+    return validate_bytes(data, name, kind, progress=progress)
+
+
+def read_kind(
+    path: str | os.PathLike[str], kind: str | None = None, *, progress: bool = False
+) -> pd.DataFrame:
+    """Read a data file into its canonical frame; raises :class:`DataError` on problems.
+
+    ``kind`` is one of :data:`KINDS`; None infers it from the file name.
+    """
+    frame, report = validate_file(path, kind, progress=progress)
+    if report or frame is None:
+        raise DataError(report)
+    return frame
+
+
+def read_bytes(data: bytes, name: str, kind: str | None = None) -> pd.DataFrame:
+    """Like :func:`read_kind` for content already in memory (e.g. an upload)."""
+    frame, report = validate_bytes(data, name, kind)
+    if report or frame is None:
+        raise DataError(report)
+    return frame
+
+
+@dataclass
+class DataSet:
+    """The data files of one folder, each read into its canonical frame (or None)."""
+
+    units: pd.DataFrame | None = None
+    survey: pd.DataFrame | None = None
+    sickleave: pd.DataFrame | None = None
+    production: pd.DataFrame | None = None
+    dialogue: pd.DataFrame | None = None
+    questions: list[str] = field(default_factory=list)
+    background: list[str] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def __getitem__(self, kind: str) -> pd.DataFrame | None:
+        if kind not in KINDS:
+            raise KeyError(kind)
+        frame: pd.DataFrame | None = getattr(self, kind)
+        return frame
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds present, in the order of :data:`KINDS`."""
+        return [k for k in KINDS if getattr(self, k) is not None]
+
+
+def find_data_files(
+    directory: str | os.PathLike[str],
+) -> tuple[dict[str, Path], ValidationReport]:
+    """The data file of each kind in a folder (``survey.csv``, ``enheder.xlsx``, ...)."""
+    folder = Path(directory)
+    report = ValidationReport()
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "no such folder"
+        report.problems.append(Problem(_display(directory), None, None, what))
+        return {}, report
+    by_kind: dict[str, list[Path]] = {}
+    for p in sorted(folder.iterdir()):
+        if not p.is_file() or p.name.startswith((".", "~$")):
+            continue
+        if p.suffix.lower() not in (".csv", ".xlsx", ".txt", ".tsv"):
+            continue
+        kind = _match(p.name.split(".")[0], _FILE_LOOKUP)
+        if kind:
+            by_kind.setdefault(kind, []).append(p)
+    files: dict[str, Path] = {}
+    for kind, paths in by_kind.items():
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            report.problems.append(Problem(_display(directory), None, None,
+                                           f"more than one {kind} file: {names}; keep one"))
+        else:
+            files[kind] = paths[0]
+    return files, report
+
+
+def read_data_dir(directory: str | os.PathLike[str], *, progress: bool = False) -> DataSet:
+    """Read every data file in a folder; raises :class:`DataError` with all problems."""
+    files, report = find_data_files(directory)
+    if report:
+        raise DataError(report)
+    if not files:
+        expected = ", ".join(f"{k}.csv" for k in KINDS)
+        raise DataError([Problem(_display(directory), None, None,
+                                 f"no data files found (expected {expected} or .xlsx)")])
+    dataset = DataSet(files=dict(files))
+    for kind in KINDS:
+        if kind not in files:
+            continue
+        frame, file_report = validate_file(files[kind], kind, progress=progress)
+        report.extend(file_report)
+        if frame is not None:
+            setattr(dataset, kind, frame)
+            if kind == "survey":
+                dataset.questions = list(frame.attrs.get("questions", []))
+                dataset.background = list(frame.attrs.get("background", []))
+    if report:
+        raise DataError(report)
+    return dataset
+
+
+# ---------------------------------------------------------------------------
+# The command
+
+
+def _range(values: pd.Series, fmt: str) -> str:
+    valid = values.dropna()
+    if valid.empty:
+        return "none"
+    lo, hi = valid.min(), valid.max()
+    distinct = valid.nunique()
+    return f"{lo.strftime(fmt)} to {hi.strftime(fmt)} ({distinct:,} different)"
+
+
+def summarize(frame: pd.DataFrame, kind: str) -> list[str]:
+    """A few lines describing a canonical frame (used by ``hjemmekit validate``)."""
+    lines = [f"kind: {kind}", f"rows: {len(frame):,}"]
+    if "unit" in frame:
+        lines.append(f"units: {frame['unit'].nunique():,}")
+    if kind == "units":
+        groups = frame["group"].value_counts()
+        lines.append(
+            f"groups: {int(groups.get('trial', 0))} trial, "
+            f"{int(groups.get('comparison', 0))} comparison, "
+            f"{int(frame['group'].isna().sum())} without group")
+        for c in ("headcount", "desks"):
+            if frame[c].notna().any():
+                lines.append(f"{c}: {_fmt(float(frame[c].sum()))} in all")
+    elif kind == "survey":
+        lines.append(f"dates: {_range(frame['date'], '%Y-%m-%d')}")
+        roles = frame["role"].value_counts()
+        lines.append(f"roles: {int(roles.get('employee', 0)):,} employee, "
+                     f"{int(roles.get('manager', 0)):,} manager")
+        questions = frame.attrs.get("questions", [])
+        lines.append(f"questions ({len(questions)}): {', '.join(questions) or 'none'}")
+        home = [c for c in ("home_days_wanted", "home_days_actual") if frame[c].notna().any()]
+        lines.append(f"home days: {', '.join(home) or 'none'}")
+        background = frame.attrs.get("background", [])
+        lines.append(f"background: {', '.join(background) or 'none'}")
+    elif kind == "sickleave":
+        lines.append(f"months: {_range(frame['month'], '%Y-%m')}")
+        lines.append(f"sick days: {_fmt(float(frame['sick_days'].sum()))}, "
+                     f"årsværk-months: {_fmt(round(float(frame['fte'].sum()), 2))}")
+    elif kind == "production":
+        lines.append(f"periods: {_range(frame['period'], '%Y-%m-%d')}")
+        metrics = sorted(frame["metric"].dropna().unique().tolist())
+        shown = ", ".join(metrics[:10]) + (", ..." if len(metrics) > 10 else "")
+        lines.append(f"metrics ({len(metrics)}): {shown}")
+    elif kind == "dialogue":
+        lines.append(f"dates: {_range(frame['date'], '%Y-%m-%d')}")
+        lines.append(f"themes: {frame['theme'].nunique():,}")
+    return lines
+
+
+def validate_command(
+    path: str | os.PathLike[str], kind: str | None = None, *, out: IO[str] | None = None,
+    err: IO[str] | None = None,
+) -> int:
+    """``hjemmekit validate FILE [--kind KIND]``.
+
+    Prints a summary on stdout and returns 0 when the file is good; prints one line per
+    problem on stderr and returns 1 when it is not (also for a missing file or a
+    folder); returns 2 when the kind is neither given nor clear from the file name.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    name = _display(path)
+    try:
+        p = Path(path)
+        if kind is not None and kind not in KINDS:
+            print(f"hjemmekit validate: unknown kind '{kind}' (use one of "
+                  f"{', '.join(KINDS)})", file=err)
+            return 2
+        if p.exists() and not p.is_dir() and kind is None:
+            kind = infer_kind(p)
+            if kind is None:
+                print(f"hjemmekit validate: cannot tell the kind of data from the file name "
+                      f"'{p.name}'; name it survey.csv, units.csv, sickleave.csv, "
+                      f"production.csv or dialogue.csv (or .xlsx), or use --kind "
+                      f"{{{','.join(KINDS)}}}", file=err)
+                return 2
+        big = p.is_file() and p.stat().st_size >= PROGRESS_BYTES
+        frame, report = validate_file(path, kind, progress=big)
+        if report or frame is None:
+            for line in report.lines() or [f"{name}: could not be read"]:
+                print(line, file=err)
+            return 1
+        print(f"{name}: no problems found", file=out)
+        for line in summarize(frame, kind or str(frame.attrs.get("kind"))):
+            print(f"  {line}", file=out)
+        return 0
+    except KeyboardInterrupt:
+        raise
+    except Exception as e:  # noqa: BLE001 - the contract: no traceback reaches a user
+        print(f"{name}: could not be checked: {type(e).__name__}: {_short(e)}", file=err)
+        return 1
