@@ -28,6 +28,7 @@ def run(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    paths = [Path(p).resolve() for p in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = [Path(p).resolve() for p in sys.argv[1:]]
+    paths = paths or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for p in paths:
         run(p)
