@@ -167,6 +167,7 @@ class App(W.VBox):
         new.on_click(lambda _: s.new())
         upload = W.FileUpload(
             accept=".json,application/json", multiple=False, description=self.tr("app.upload"),
+            layout=W.Layout(width="auto"),
         )
         upload.observe(self._on_upload, names="value")
         self.download = W.HTML()
