@@ -163,7 +163,7 @@ def decided() -> Workbook:
             verdict_note="Egnet, med faste fremmødedage for sparring og oplæring.",
         ),
         Case(
-            id="tilfaelde-kontaktcenter", name="Kontaktcenter", kind="unit",
+            id="tilfaelde-kontaktcenter", name="Kontaktcenter Nord", kind="unit",
             description="Telefon og chat med borgere i åbningstiden.",
             answers=_answers(
                 ("task", "delvist", "Telefonen kan tages hjemmefra, men vagtplanen er stram."),
@@ -260,7 +260,7 @@ def decided() -> Workbook:
         Decision(
             date=date(2026, 1, 12),
             decision="Forsøg med to faste hjemmedage (tirsdag og torsdag) i sagsbehandlingen "
-            "fra 1. april til 30. september 2026; Jura ad hoc; Kontaktcenter ikke omfattet.",
+            "fra 1. april til 30. september 2026; Jura ad hoc; Kontaktcenter Nord ikke omfattet.",
             by="Direktionen efter drøftelse i SU",
             why="Bedre koncentration og fleksibilitet uden at svække videndeling og oplæring.",
         )

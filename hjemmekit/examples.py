@@ -176,7 +176,7 @@ _AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "Færdselssikkerhed")),
     ("Erhverv", ("Erhvervsfremme", "Konkurrence", "Forbrugere", "Sikkerhedsteknik",
                  "Virksomhedsregistrering", "Finanstilsyn")),
-    ("Finans", ("Statens Ejendomme", "Statens Regnskab", "Statens It", "Økonomisk Analyse",
+    ("Finans", ("Statens Ejendomme", "Statens Regnskab", "Statens IT", "Økonomisk Analyse",
                 "Offentlige Indkøb", "Statens Løn")),
     ("Social og Bolig", ("Socialtilsyn", "Boligstøtte", "Handicap", "Udsatte Børn",
                          "Boligbyggeri", "Frivillighed")),
@@ -199,13 +199,16 @@ _INSTITUTION_TYPES: tuple[str, ...] = (
     "Styrelsen", "Agenturet", "Nævnet", "Direktoratet", "Tilsynet", "Centret", "Instituttet",
 )  # fmt: skip
 
+# The small example, by hand: every metric in both groups; three units with at least
+# 10 årsværk, four below (sick-leave privacy); units of 4-7 people often get fewer than
+# 5 answers in a wave (survey privacy), those of 11-13 never do.
 _SMALL: tuple[tuple[str, int, str, str], ...] = (
-    ("Sagsbehandling Nord", 14, "trial", "case"),
+    ("Sagsbehandling Nord", 13, "trial", "case"),
     ("Sagsbehandling Syd", 13, "comparison", "case"),
-    ("Jura", 8, "trial", ""),
-    ("Kontor for Borgerservice", 11, "comparison", "service"),
-    ("HR og Løn", 5, "trial", ""),
-    ("IT-drift", 6, "comparison", ""),
+    ("Kontor for Borgerservice", 11, "trial", "service"),
+    ("Kontaktcenter", 7, "comparison", "service"),
+    ("Jura", 7, "trial", ""),
+    ("HR og Løn", 5, "comparison", ""),
     ("Økonomi", 4, "", ""),
 )
 
@@ -333,7 +336,7 @@ def _state(org: _Org, rng: np.random.Generator, total: int) -> None:
 def _build_org(size: str, rng: np.random.Generator) -> _Org:
     org = _Org()
     if size == "small":
-        root = org.add("Styrelsen for Ankesager", -1, 2, False)
+        root = org.add("Styrelsen for Ankesager", -1, 1, False)
         for name, hc, group, kind in _SMALL:
             i = org.add(name, root, hc, True, kind)
             org.group[i] = group
@@ -414,7 +417,7 @@ def _survey(org: _Org, size: str, rng: np.random.Generator) -> pd.DataFrame:
     # employees want more; under 30 (learning), 60+ and managers want fewer.
     unit_wish = rng.normal(0.0, 0.3, n_units)
     wish = (
-        2.2
+        2.0
         + 0.018 * (commute - 25)
         + np.array([-0.5, 0.35, 0.0, -0.3])[age]
         + 0.3 * (seniority >= 3)
@@ -471,7 +474,7 @@ def _survey(org: _Org, size: str, rng: np.random.Generator) -> pd.DataFrame:
 
     wanted = np.clip(np.round(wish[person] + rng.normal(0.0, 0.35, r)), 0, 5).astype(np.int8)
     ad_hoc = rng.choice(3, size=r, p=[0.6, 0.3, 0.1])
-    in_trial = rng.choice(4, size=r, p=[0.03, 0.12, 0.65, 0.20])
+    in_trial = rng.choice(4, size=r, p=[0.02, 0.08, 0.60, 0.30])
     actual = np.minimum(np.where(treated[:, 0], in_trial, ad_hoc), wanted).astype(np.int8)
 
     dates = pd.to_datetime([f"{m}-{SURVEY_DAY:02d}" for m in mlist])
@@ -775,9 +778,9 @@ def _dialogue(org: _Org, size: str, rng: np.random.Generator) -> pd.DataFrame:
                     pool = pos if rng.random() < _P_POSITIVE[theme] else neg
                 note = pool[int(rng.integers(len(pool)))]
                 extra = rng.random()
-                if extra < 0.35:
+                if pool is neg and extra < 0.5:  # a problem calls for an action
                     note += " " + actions[int(rng.integers(len(actions)))]
-                elif extra < 0.55:
+                elif extra < 0.25:
                     note += " " + _FOLLOW_UPS[int(rng.integers(len(_FOLLOW_UPS)))]
                 dates.append(day)
                 units.append(org.name[i])
@@ -816,6 +819,8 @@ def generate(size: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
     """
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
+    if seed < 0:
+        raise ValueError(f"the seed must be 0 or more, not {seed}")
     root = np.random.SeedSequence([seed, list(SIZES).index(size)])
     org_rng, units_rng, survey_rng, sick_rng, prod_rng, dia_rng = (
         np.random.default_rng(s) for s in root.spawn(6)
@@ -865,6 +870,9 @@ def examples_command(size: str = "small", seed: int = 1, out: str | Path = ".") 
             f"hjemmekit examples: unknown size {size!r}; choose one of {', '.join(SIZES)}",
             file=sys.stderr,
         )
+        return 2
+    if seed < 0:
+        print(f"hjemmekit examples: the seed must be 0 or more, not {seed}", file=sys.stderr)
         return 2
     target = Path(out)
     if target.exists() and not target.is_dir():
