@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hjemmekit.i18n import t
 from hjemmekit.model import SUITABILITY_QUESTIONS, Workbook
 
 STEPS = ("context", "goals", "suitability", "arrangement", "trial")
@@ -35,10 +36,14 @@ def _goals(wb: Workbook) -> list[Missing]:
         return [Missing("goals_none")]
     out = []
     for g in goals:
-        name = g.purpose or g.purpose_key or "?"
+        name = g.purpose.strip() or (
+            t(f"goals.purpose_{g.purpose_key}", wb.language) if g.purpose_key else "?"
+        )
         if not g.tools:
             out.append(Missing("goal_tools", {"goal": name}))
-        if not g.indicator.strip() or not (g.target.strip() or g.target_value is not None):
+        # Sick leave needs no named measure: it is always days per årsværk.
+        measured = g.indicator.strip() or g.indicator_kind == "sickleave"
+        if not measured or not (g.target.strip() or g.target_value is not None):
             out.append(Missing("goal_indicator", {"goal": name}))
     return out
 

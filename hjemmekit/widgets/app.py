@@ -97,7 +97,8 @@ class App(W.VBox):
             style={"button_width": "auto", "description_width": "initial"},
         )
         self.nav.add_class("hk-nav")
-        self.nav.observe(lambda c: self.go(c["new"]), names="value")
+        self._syncing = False
+        self.nav.observe(self._on_nav, names="value")
         self.heading = W.HTML()
         self.body = W.VBox(layout=W.Layout(width="100%"))
         self.missing = W.HTML()
@@ -195,6 +196,10 @@ class App(W.VBox):
         elif event == "status":
             self._update_status()
 
+    def _on_nav(self, change: dict[str, Any]) -> None:
+        if not self._syncing and change["new"] is not None:
+            self.go(change["new"])
+
     def _on_upload(self, change: dict[str, Any]) -> None:
         files_ = change["new"]
         if not files_:
@@ -236,8 +241,13 @@ class App(W.VBox):
         )
         options = self._nav_options()
         if [o[0] for o in options] != [o[0] for o in self.nav.options]:
-            self.nav.options = options
-            self.nav.value = self.step
+            # Replacing the options resets the value; don't take that for navigation.
+            self._syncing = True
+            try:
+                self.nav.options = options
+                self.nav.value = self.step
+            finally:
+                self._syncing = False
         step = progress.STEPS[self.step]
         items = progress.missing(self.session.workbook)[step]
         if items:

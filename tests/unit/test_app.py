@@ -126,3 +126,17 @@ def test_start_session_reopens_the_latest_workbook(tmp_path):
     assert s2.workbook.id == s1.workbook.id and s2.workbook.title == "Husk mig"
     s3 = start_session(tmp_path, workbook_id="no-such-id", autosave_delay=0)
     assert s3.workbook.id == s1.workbook.id
+
+
+def test_stepper_stays_on_the_step_when_its_labels_change(session: Session):
+    app = App(session, step=1)
+    app.lang.value = "en"
+    assert app.step == 1 and "Consider goals and tools" in app.heading.value
+    app.go(0)
+    statement = _find(app.body, W.Textarea, lambda w: w.description == "Statement on the context")
+    _find(app.body, W.Checkbox)[0].value = True
+    statement[0].value = "We are in a new place."
+    assert app.nav.options[0][0].startswith("✓") and app.step == 0
+    app.go(2)
+    session.edit(lambda wb: setattr(wb.context, "statement", ""))
+    assert app.step == 2
