@@ -23,7 +23,9 @@ and so are their counts. Where one part of a shown total is hidden (a unit in it
 group, the leaders or employees of a group, a background category), the smallest
 shown part is hidden too, so nothing can be worked out by subtraction. A DiD is hidden
 when any of its four cells is hidden. Counting answers for the k-rule counts the
-answers to the question in hand (a missing answer is not behind the figure).
+answers to the question in hand (a missing answer is not behind the figure). Counts of
+wanted home days (0-5) are shown only when at least k (or 0), with the same secondary
+rule. Dialogue notes are never output, only theme counts per group and period.
 
 Periods: a survey answer belongs to a period when its date lies within it (both ends
 included). Sick-leave months and production periods belong to a period when they lie
@@ -96,13 +98,14 @@ class DataSetLike(Protocol):
 # --- Design ---------------------------------------------------------------------------
 
 
-def _to_date(value: Any) -> date:
+def _to_date(value: Any, *, end: bool = False) -> date:
+    """A date from a date, datetime, Timestamp or text (a YYYY-MM ``end`` is the last day)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        return _parse_point(value, end=False)
+        return _parse_point(value, end=end)
     return pd.Timestamp(value).date()
 
 
@@ -154,8 +157,8 @@ class Design:
     min_fte: float = 10.0
 
     def __post_init__(self) -> None:
-        self.baseline = (_to_date(self.baseline[0]), _to_date(self.baseline[1]))
-        self.trial = (_to_date(self.trial[0]), _to_date(self.trial[1]))
+        self.baseline = (_to_date(self.baseline[0]), _to_date(self.baseline[1], end=True))
+        self.trial = (_to_date(self.trial[0]), _to_date(self.trial[1], end=True))
         self.trial_units = [str(u) for u in self.trial_units]
         self.comparison_units = [str(u) for u in self.comparison_units]
         for name, (a, b) in (("baseline", self.baseline), ("trial", self.trial)):
@@ -681,40 +684,70 @@ class _Fine:
     shifts: dict[str, float]
 
 
-def _fine_table(
-    survey: pd.DataFrame, questions: list[str], groups: dict[str, str], design: Design
-) -> _Fine | None:
+@dataclass
+class _Rows:
+    """Per survey row: day, unit code, group (1/0/-1), period (0, 1, 2 between, -1
+    outside) and role (0 employee, 1 manager, 2 other); computed once."""
+
+    when: np.ndarray
+    unit_code: np.ndarray
+    unit_names: np.ndarray
+    group: np.ndarray
+    period: np.ndarray
+    role: np.ndarray
+
+
+def _survey_rows(survey: pd.DataFrame, groups: dict[str, str], design: Design) -> _Rows:
     when = _as_datetime(survey["date"]).astype("datetime64[D]")
+    unit_code, group, unit_names = _group_codes(survey["unit"], groups)
+    period = _period_codes(when.astype("datetime64[ns]"), design)
     start = np.datetime64(min(design.baseline[0], design.trial[0]), "D")
     stop = np.datetime64(max(design.baseline[1], design.trial[1]), "D")
-    unit_code, group, unit_names = _group_codes(survey["unit"], groups)
-    keep = (group >= 0) & (when >= start) & (when <= stop)
-    if not keep.any():
-        return None
-    idx = np.flatnonzero(keep)
-    wave_code, waves = pd.factorize(when[idx], sort=True)
-    wave_dates = np.asarray(waves, dtype="datetime64[D]")
-    wave_period = _period_codes(wave_dates.astype("datetime64[ns]"), design)
-    wave_period[wave_period < 0] = 2  # between the periods: the trend only
+    period[(period < 0) & (when >= start) & (when <= stop)] = 2
     if "role" in survey:
         role_codes, role_uniques = pd.factorize(survey["role"], sort=False)
         lookup = np.array(
             [_ROLE_ALIASES.get(str(r).strip().casefold(), 2) for r in role_uniques] + [2],
             dtype=np.int64,
         )
-        role = lookup[role_codes[idx]]
+        role = lookup[role_codes]
     else:
-        role = np.full(len(idx), 2, dtype=np.int64)
+        role = np.full(len(survey), 2, dtype=np.int64)
+    return _Rows(when, unit_code, unit_names, group, period, role)
+
+
+def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes 0..m-1 for the values present in ``codes`` (< size), and those values."""
+    if size <= 4 * len(codes) + 1_000_000:
+        present = np.bincount(codes, minlength=size) > 0
+        remap = np.cumsum(present) - 1
+        return remap[codes], np.flatnonzero(present)
+    dense, keys = pd.factorize(codes, sort=True)
+    return dense, np.asarray(keys, dtype=np.int64)
+
+
+def _fine_table(
+    survey: pd.DataFrame, questions: list[str], groups: dict[str, str], rows: _Rows,
+    design: Design,
+) -> _Fine | None:
+    keep = (rows.group >= 0) & (rows.period >= 0)
+    if not keep.any():
+        return None
+    idx = np.flatnonzero(keep)
+    wave_code, waves = pd.factorize(rows.when[idx], sort=True)
+    wave_dates = np.asarray(waves, dtype="datetime64[D]")
+    wave_period = _period_codes(wave_dates.astype("datetime64[ns]"), design)
+    wave_period[wave_period < 0] = 2  # between the periods: the trend only
     n_waves = len(wave_dates)
-    combined = (unit_code[idx].astype(np.int64) * n_waves + wave_code) * 3 + role
-    fine_code, fine_keys = pd.factorize(combined, sort=True)
+    unit_names = rows.unit_names
+    combined = (rows.unit_code[idx].astype(np.int64) * n_waves + wave_code) * 3 + rows.role[idx]
+    fine_code, fine_keys = _compact(combined, len(unit_names) * n_waves * 3)
     m = len(fine_keys)
-    fine_keys = np.asarray(fine_keys, dtype=np.int64)
     wave = (fine_keys // 3) % n_waves
     unit_of = fine_keys // (3 * n_waves)
     cols: dict[str, Any] = {
         "unit": unit_names[unit_of],
-        "group": np.array([1 if groups[u] == "trial" else 0 for u in unit_names],
+        "group": np.array([1 if groups.get(u) == "trial" else 0 for u in unit_names],
                           dtype=np.int8)[unit_of],
         "wave": wave,
         "role": fine_keys % 3,
@@ -873,14 +906,15 @@ def _survey(
     return survey, by_role, units, trend
 
 
-def _background_bands(name: str, values: pd.Series) -> pd.Series:
-    """Readable bands for a numeric background column (labels like "5-10", "20+")."""
+def _background_bands(name: str, values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Readable bands for a numeric background column: codes (-1 missing) and labels
+    like ``"5-10"``, ``"20+"``."""
     x = _float(values)
     edges = _BANDS.get(name)
     if edges is None:
         finite = x[~np.isnan(x)]
         if finite.size == 0:
-            return pd.Series([None] * len(x), index=values.index, dtype=object)
+            return np.full(len(x), -1), []
         qs = np.quantile(finite, [0, 0.25, 0.5, 0.75])
         edges = sorted({float(_nice(v)) for v in qs})
     labels = []
@@ -888,9 +922,15 @@ def _background_bands(name: str, values: pd.Series) -> pd.Series:
         hi = edges[i + 1] if i + 1 < len(edges) else None
         labels.append(f"{_fmt_edge(lo)}+" if hi is None else f"{_fmt_edge(lo)}-{_fmt_edge(hi)}")
     pos = np.searchsorted(np.asarray(edges, dtype=float), x, side="right") - 1
-    pos = np.where(np.isnan(x), -1, np.maximum(pos, 0))
-    arr = np.array([*labels, None], dtype=object)
-    return pd.Series(arr[pos], index=values.index, dtype=object)
+    return np.where(np.isnan(x), -1, np.maximum(pos, 0)), labels
+
+
+def _categories(name: str, values: pd.Series, idx: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Category codes (-1 missing) of the rows ``idx`` and the labels, in reading order."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return _background_bands(name, pd.Series(_float(values)[idx]))
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return codes[idx], [str(u) for u in uniques]
 
 
 def _nice(v: float) -> float:
@@ -904,62 +944,59 @@ def _fmt_edge(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _wave_ok(frame: pd.DataFrame, by: list[str], k: int) -> pd.Series:
-    """Per cell of ``by``: does every wave with answers have at least k of them?"""
-    per_wave = frame.groupby([*by, "_wave"], dropna=False, sort=False).size()
-    return per_wave.groupby(level=list(range(len(by))), dropna=False).min() >= k
-
-
 def _wishes(
-    survey: pd.DataFrame, background: list[str], rows: np.ndarray, k: int
+    survey: pd.DataFrame, background: list[str], rows: _Rows, k: int
 ) -> list[WishFigure]:
-    if "home_days_wanted" not in survey or rows.size == 0:
+    """Mean wanted home days per category of each background column (and role)."""
+    if "home_days_wanted" not in survey:
         return []
-    wanted = _float(survey["home_days_wanted"])[rows]
-    ok_rows = ~np.isnan(wanted)
-    if not ok_rows.any():
+    y = _float(survey["home_days_wanted"])
+    sel = (rows.group >= 0) & (rows.period >= 0) & (rows.period < 2) & ~np.isnan(y)
+    if not sel.any():
         return []
-    sub_idx = rows[ok_rows]
-    base = pd.DataFrame({
-        "_wave": _as_datetime(survey["date"]).astype("datetime64[D]")[sub_idx],
-        "_y": wanted[ok_rows],
-    })
+    idx = np.flatnonzero(sel)
+    wave, _ = pd.factorize(rows.when[idx])
+    n_waves = int(wave.max()) + 1
+    y = y[idx]
     out: list[WishFigure] = []
     cols = (["role"] if "role" in survey else []) + [b for b in background if b in survey]
     for col in cols:
-        values = survey[col].iloc[sub_idx].reset_index(drop=True)
         if col == "role":
-            cat = values.map(lambda r: {0: "employee", 1: "manager"}.get(
-                _ROLE_ALIASES.get(str(r).strip().casefold(), 2)))
-        elif pd.api.types.is_numeric_dtype(values):
-            cat = _background_bands(col, values)
+            codes = np.where(rows.role[idx] < 2, rows.role[idx], -1)
+            labels = list(ROLES)
         else:
-            cat = values.map(lambda v: None if v is None or (isinstance(v, float) and
-                                                             math.isnan(v)) else str(v))
-        frame = base.assign(_cat=cat.fillna("\0").to_numpy())
-        ok = _wave_ok(frame, ["_cat"], k)
-        agg = frame.groupby("_cat", sort=True)["_y"].agg(["size", "mean"])
+            codes, labels = _categories(col, survey[col], idx)
+        slot = codes + 1  # 0 = not stated
+        n_slots = len(labels) + 1
+        per_wave = np.bincount(slot * n_waves + wave, minlength=n_slots * n_waves)
+        per_wave = per_wave.reshape(n_slots, n_waves).astype(float)
+        per_wave[per_wave == 0] = np.inf
+        ok = per_wave.min(axis=1) >= k
+        n = np.bincount(slot, minlength=n_slots).astype(float)
+        total = np.bincount(slot, weights=y, minlength=n_slots)
+        order = [i for i in range(1, n_slots) if n[i] > 0] + ([0] if n[0] > 0 else [])
         parts = pd.DataFrame({
-            "bg": col, "cat": agg.index, "n": agg["size"].to_numpy(dtype=float),
-            "mean": agg["mean"].to_numpy(), "hidden": ~ok.reindex(agg.index).to_numpy(bool),
+            "bg": col, "cat": order, "n": n[order],
+            "mean": total[order] / n[order], "hidden": ~ok[order],
         })
         parts["hidden"] = _secondary(parts, ["bg"], "cat")
         for row in parts.itertuples(index=False):
             c = _cell(row.n, row.mean, bool(row.hidden))
-            cat_name = None if row.cat == "\0" else str(row.cat)
-            out.append(WishFigure(col, cat_name, c.n, c.value, c.suppressed))
+            name = labels[int(row.cat) - 1] if row.cat > 0 else None
+            out.append(WishFigure(col, name, c.n, c.value, c.suppressed))
     return out
 
 
-def _home_days(
-    survey: pd.DataFrame, rows: np.ndarray, group: np.ndarray, period: np.ndarray, k: int
-) -> list[HomeDaysCount]:
-    if "home_days_wanted" not in survey or rows.size == 0:
+def _home_days(survey: pd.DataFrame, rows: _Rows, k: int) -> list[HomeDaysCount]:
+    """Answer sets per wanted number of home days (0-5), per group and period."""
+    if "home_days_wanted" not in survey:
         return []
-    wanted = _float(survey["home_days_wanted"])[rows]
-    valid = ~np.isnan(wanted)
-    days = np.clip(np.rint(wanted[valid]), 0, 5).astype(int)
-    frame = pd.DataFrame({"g": group[rows][valid], "p": period[rows][valid], "d": days})
+    wanted = _float(survey["home_days_wanted"])
+    sel = (rows.group >= 0) & (rows.period >= 0) & (rows.period < 2) & ~np.isnan(wanted)
+    if not sel.any():
+        return []
+    days = np.clip(np.rint(wanted[sel]), 0, 5).astype(int)
+    frame = pd.DataFrame({"g": rows.group[sel], "p": rows.period[sel], "d": days})
     counts = frame.groupby(["g", "p", "d"]).size()
     full = pd.MultiIndex.from_product([[1, 0], [0, 1], range(6)], names=["g", "p", "d"])
     counts = counts.reindex(full, fill_value=0).reset_index(name="n")
@@ -1138,12 +1175,14 @@ def _goal_status(
     target: float | None,
     direction: str | None,
 ) -> tuple[Literal["met", "not_met", "unknown"], str | None]:
-    """Compare an effect with a goal.
+    """Compare an effect (the point estimate) with a goal.
 
-    ``target_value`` is the size of the wanted change: ``increase`` is met when the
-    estimate is at least ``|target|``, ``decrease`` when it is at most ``-|target|``,
-    ``keep`` when ``|estimate| <= |target|`` (without a target: when the 95 % interval
-    holds 0). Without a direction, the sign of the target decides.
+    ``target_value`` is the size of the change aimed at: ``increase`` is met when the
+    estimate is at least ``|target|`` (above 0 without a target), ``decrease`` when it
+    is at most ``-|target|`` (below 0 without one). ``keep`` reads the sign as the side
+    to guard: ``-0.1`` "may fall at most 0.1" (met when the estimate is at least -0.1),
+    ``+0.5`` "may rise at most 0.5"; with 0 or no target, met when the 95 % interval holds
+    0. Without a direction, the sign of the target decides.
     """
     if estimate is None:
         return "unknown", None
@@ -1152,8 +1191,10 @@ def _goal_status(
             return "unknown", "no_direction"
         direction = "increase" if target > 0 else "decrease" if target < 0 else "keep"
     if direction == "keep":
-        if target is not None:
-            ok = abs(estimate) <= abs(target)
+        if target is not None and target < 0:
+            ok = estimate >= target
+        elif target is not None and target > 0:
+            ok = estimate <= target
         elif ci is not None:
             ok = ci[0] <= 0 <= ci[1]
         else:
@@ -1205,7 +1246,18 @@ def evaluate(
     ev = Evaluation(design, groups, qs)
 
     known: set[str] = set()
-    for frame in (units_df, survey, sick, prod):
+    if survey is not None and len(survey) and {"date", "unit"} <= set(survey.columns):
+        for q in qs:
+            if q not in survey:
+                ev.warnings.append(Warning_("question_not_found", {"question": q}))
+        rows = _survey_rows(survey, groups, design)
+        known.update(rows.unit_names)
+        fine = _fine_table(survey, [q for q in qs if q in survey], groups, rows, design)
+        if fine is not None:
+            ev.survey, ev.by_role, ev.units, ev.trend = _survey(fine, design)
+        ev.wishes = _wishes(survey, _background(data, survey, qs), rows, design.min_answers)
+        ev.home_days = _home_days(survey, rows, design.min_answers)
+    for frame in (units_df, sick, prod):
         if frame is not None and "unit" in frame:
             known.update(str(u) for u in pd.unique(frame["unit"]) if isinstance(u, str))
     for u in [*design.trial_units, *design.comparison_units]:
@@ -1215,20 +1267,6 @@ def evaluate(
         ev.warnings.append(Warning_("no_trial_units"))
     if not design.comparison_units:
         ev.warnings.append(Warning_("no_comparison_units"))
-
-    if survey is not None and len(survey) and {"date", "unit"} <= set(survey.columns):
-        missing = [q for q in qs if q not in survey]
-        for q in missing:
-            ev.warnings.append(Warning_("question_not_found", {"question": q}))
-        fine = _fine_table(survey, [q for q in qs if q in survey], groups, design)
-        if fine is not None:
-            ev.survey, ev.by_role, ev.units, ev.trend = _survey(fine, design)
-        when = _as_datetime(survey["date"])
-        period = _period_codes(when, design)
-        _, group, _ = _group_codes(survey["unit"], groups)
-        rows = np.flatnonzero((group >= 0) & (period >= 0))
-        ev.wishes = _wishes(survey, _background(data, survey, qs), rows, design.min_answers)
-        ev.home_days = _home_days(survey, rows, group, period, design.min_answers)
     if sick is not None and len(sick) and {"unit", "month", "fte", "sick_days"} <= set(sick):
         ev.sickleave, sick_units = _sickleave(sick, groups, design)
         ev.units.extend(sick_units)
@@ -1254,20 +1292,22 @@ def _fmt(x: float | None, lang: str, digits: int = 2, hidden: bool = False) -> s
     return number(x, lang, digits)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """A plain text table; the first ``left`` columns are text, the rest numbers."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:],
-                                                                       strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return lines
+
+    def line(cells: list[str], numbers: bool) -> str:
+        out = [c.rjust(w) if numbers and i >= left else c.ljust(w)
+               for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        return "  ".join(out).rstrip()
+
+    return [line(header, False), "  ".join("-" * w for w in widths),
+            *(line(r, True) for r in rows)]
 
 
 def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
     """A readable report of an evaluation in Danish or English."""
-    from hjemmekit.i18n import day, t
+    from hjemmekit.i18n import day, has, t
 
     def tt(key: str, **kw: Any) -> str:
         return t(f"evaluation.{key}", lang, **kw)
@@ -1336,30 +1376,38 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
                  _fmt(g.target_value, lang, 2), _fmt(g.estimate, lang, 2),
                  tt(f"status_{g.status}")] for g in ev.goals]
         out += _table([tt("col_goal"), tt("col_indicator"), tt("col_direction"),
-                       tt("col_target"), tt("col_estimate"), tt("col_status")], rows)
+                       tt("col_target"), tt("col_estimate"), tt("col_status")], rows, left=3)
     if ev.wishes:
         out += ["", tt("wishes_heading")]
-        rows = [[w.background, w.category or tt("unknown"), _fmt(w.n, lang, 0, w.suppressed),
-                 _fmt(w.mean, lang, 1, w.suppressed)] for w in ev.wishes]
+        def label(prefix: str, key: str | None) -> str:
+            if key is None:
+                return tt("unknown")
+            return tt(f"{prefix}_{key}") if has(f"evaluation.{prefix}_{key}", lang) else key
+
+        rows = [[label("bg", w.background),
+                 label("cat", w.category) if w.background == "role" else label("", w.category),
+                 _fmt(w.n, lang, 0, w.suppressed), _fmt(w.mean, lang, 1, w.suppressed)]
+                for w in ev.wishes]
         out += _table([tt("col_background"), tt("col_category"), tt("col_n"),
-                       tt("col_mean_days")], rows)
+                       tt("col_mean_days")], rows, left=2)
     if ev.units:
         out += ["", tt("units_heading")]
         names = {u.unit for u in ev.units}
         if len(names) > max_units:
             out.append(tt("units_too_many", count=len(names)))
         else:
-            rows = [[u.unit, u.measure, tt(f"period_{u.period}"),
+            rows = [[u.unit, tt("measure_sickleave") if u.measure == SICKLEAVE else u.measure,
+                     tt(f"period_{u.period}"),
                      _fmt(u.n, lang, 0 if u.measure != SICKLEAVE else 1, u.suppressed),
                      _fmt(u.value, lang, 2, u.suppressed)] for u in ev.units]
             out += _table([tt("col_unit"), tt("col_measure"), tt("col_period"), tt("col_n"),
-                           tt("col_value")], rows)
+                           tt("col_value")], rows, left=3)
     if ev.dialogue:
         out += ["", tt("dialogue_heading")]
         rows = [[tt(f"group_{d.group}"), tt(f"period_{d.period}"), d.theme, str(d.count)]
                 for d in ev.dialogue]
         out += _table([tt("col_group"), tt("col_period"), tt("col_theme"), tt("col_count")],
-                      rows)
+                      rows, left=3)
     for w in ev.warnings:
         out.append(tt(f"warn_{w.code}", **w.fields))
     out += ["", tt("footnote", k=d.min_answers, fte=_fmt(d.min_fte, lang, 0))]
@@ -1392,6 +1440,13 @@ def evaluate_command(
             return 1
     if wb is None and not (baseline and trial):
         print(t("evaluation.need_design", lang), file=sys.stderr)
+        return 2
+    try:
+        for text in (baseline, trial):
+            if text:
+                parse_period(text)
+    except DesignError as e:
+        print(f"hjemmekit evaluate: {e}", file=sys.stderr)
         return 2
     if not Path(data_dir).is_dir():
         print(t("evaluation.no_data_dir", lang, path=str(data_dir)), file=sys.stderr)
