@@ -130,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except ValueError as e:
+        # DataError, DocumentError and DesignError: the message is the problem list.
+        print(str(e), file=sys.stderr)
+        return 1
     except Exception as e:  # noqa: BLE001 - the contract: no traceback reaches a user
         print(f"hjemmekit {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

@@ -20,11 +20,14 @@ Missing values are NaN / NaT (test with :func:`pandas.isna`). The frame's ``attr
 hold ``kind``, ``source`` (the file), and for surveys ``questions`` and ``background``.
 
 Survey columns: a column whose name is not a known one (see :data:`COLUMN_NAMES`) is a
-*question* when more than half of its filled-in values are numbers; then every value
-must be a number from 0 to 10 (blank answers are allowed). Otherwise it is a
-*background* column. Known background columns (seniority_years, commute_minutes,
-age_group), respondent ids (id, respondent_id, ...) and columns whose name starts with
-``bg_`` or ``baggrund_`` are always background columns, numeric or not.
+*question* when at least half of its filled-in values are numbers; then every value
+must be a number from 0 to 10 (blank answers are allowed) and each one that is not is
+reported. Otherwise (also when it is empty) it is a *background* column. Known
+background columns (seniority_years, commute_minutes, age_group), respondent ids (id,
+respondent_id, ...) and columns whose name starts with ``bg_`` or ``baggrund_`` are
+always background columns, numeric or not: name a numeric column that is not a question
+(a year, a postal code) ``bg_...``. Background columns are float64 when every value is a
+number, else str.
 
 Validation finds every problem, not just the first, and reports each as one line
 naming file, line and column (the header is line 1; for XLSX the sheet row)::
@@ -275,7 +278,8 @@ class _Collector:
 
     def __init__(self, file: str, lines: np.ndarray | None = None) -> None:
         self.file = file
-        self.lines = lines  # line of each raw row; None means row i is on line i + 2
+        self.lines = lines  # line of each raw row; None: row i is on line i + first
+        self.first = 2  # line of the first data row when ``lines`` is None
         self.report = ValidationReport()
         self.positions: dict[str, int] = {}  # header -> column position, to sort by
 
@@ -285,7 +289,7 @@ class _Collector:
 
     def line_of(self, rows: np.ndarray) -> np.ndarray:
         if self.lines is None:
-            return rows + 2
+            return rows + self.first
         return self.lines[rows]
 
     def rows(
@@ -385,7 +389,7 @@ class _Raw:
 
     headers: list[str]
     frame: pd.DataFrame
-    lines: np.ndarray | None  # None: row i is on line i + 2
+    lines: np.ndarray | None  # None: row i is on line i + header_line + 1
     xlsx: bool = False
     header_line: int = 1
 
@@ -455,89 +459,148 @@ def _sniff(header: str) -> str:
     return next(sep for sep in (";", ",", "\t") if counts[sep] == best)
 
 
-def _scan_lines(text: str, sep: str, ncols: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Start line of each data record pandas keeps, and (line, fields) of too-long ones.
+def _scan_lines(
+    text: str, sep: str, ncols: int, header_line: int
+) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """Start line of each data record pandas keeps, and (start, end, fields) of long ones.
 
-    Only used when a record spans lines, lines are blank or records are too long.
+    A record is too long when it has a filled-in field beyond the header's columns or
+    more than one field too many. Only used when a record spans lines, lines are blank
+    or records are too long (a loop over records in Python).
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     lines: list[int] = []
-    bad: list[tuple[int, int]] = []
+    bad: list[tuple[int, int, int]] = []
     prev = 0
     seen_header = False
     for record in reader:
         start = prev + 1
         prev = reader.line_num
-        if not record:
+        if start < header_line:
             continue
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue  # pandas skips blank lines
         if not seen_header:
             seen_header = True
             continue
-        if len(record) > ncols:
-            bad.append((start, len(record)))
+        n = len(record)
+        if n > ncols + 1 or (n > ncols and any(f.strip() for f in record[ncols:])):
+            bad.append((start, prev, n))
             continue
         lines.append(start)
     return np.asarray(lines, dtype=np.int64), bad
 
 
-def _csv_header(data: bytes, col: _Collector) -> tuple[list[str], str, str] | None:
-    """Headers as written, encoding and delimiter of a CSV file (None if unreadable)."""
+def _csv_header(
+    data: bytes, col: _Collector
+) -> tuple[list[str], str, str, int, int] | None:
+    """Headers as written, encoding, delimiter, first and last line of the header."""
     if b"\x00" in data[:65536]:
         col.add(None, None, "is not a CSV file (it holds binary data); use CSV or XLSX")
         return None
     encoding = _decode_check(data)
-    head = data[:65536].decode(encoding, errors="replace").splitlines()
+    head = re.split(r"\r\n|\r|\n", data[:65536].decode(encoding, errors="replace"))
     first = next((i for i, line in enumerate(head) if line.strip()), None)
     if first is None:
         col.add(None, None, "the file is empty")
         return None
-    sep = _sniff(head[first])
+    hint = re.fullmatch(r"\s*sep=(.)\s*", head[first])  # Excel's "sep=;" first line
+    if hint:
+        first = next((i for i, line in enumerate(head) if i > first and line.strip()), None)
+        if first is None:
+            col.add(None, None, "the file has no header line")
+            return None
+    sep = hint[1] if hint else _sniff(head[first])
+    reader = csv.reader(io.StringIO("\n".join(head[first:]), newline=""), delimiter=sep)
     try:
-        row = next(csv.reader(io.StringIO("\n".join(head[first:]), newline=""), delimiter=sep))
+        row = next(reader)
+        end = first + reader.line_num
     except (csv.Error, StopIteration):
-        row = head[first].split(sep)
-    return [h.strip().strip("\ufeff").strip() for h in row], encoding, sep
+        row, end = head[first].split(sep), first + 1
+    headers = [" ".join(h.replace("\ufeff", "").split()) for h in row]
+    return headers, encoding, sep, first + 1, end
+
+
+def _last_record_line(text: str, sep: str) -> int:
+    """The line where the last CSV record starts (where an unclosed quote begins)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    start = prev = 0
+    for _ in reader:
+        start, prev = prev + 1, reader.line_num
+    return start
+
+
+_EXTRA = "__extra__"  # one column more than the header, to catch too-long lines
 
 
 def _parse_csv(
     data: bytes, name: str, col: _Collector, progress: bool, dtypes: dict[str, str],
-    encoding: str, sep: str, names: list[str],
+    encoding: str, sep: str, names: list[str], header_line: int, header_end: int,
 ) -> tuple[pd.DataFrame, np.ndarray | None] | None:
-    """Parse CSV bytes with pandas' C parser; line numbers only when they are not trivial."""
+    """Parse CSV bytes with pandas' C parser; line numbers only when they are not trivial.
+
+    Too-long lines are reported and left out: they are found with the csv module and
+    cut from the bytes, which are then parsed again.
+    """
     decimal = "," if sep == ";" else "."
 
-    def parse(on_bad_lines: str) -> pd.DataFrame:
-        source: Any = _ProgressReader(data, name) if progress else io.BytesIO(data)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return pd.read_csv(
-                source, sep=sep, names=names, header=0, index_col=False, dtype=dtypes,
-                decimal=decimal, encoding=encoding, keep_default_na=False,
-                na_values=[""], on_bad_lines=on_bad_lines, engine="c",
-                skip_blank_lines=True,
+    def parse(content: bytes, show: bool) -> tuple[pd.DataFrame, bool]:
+        source: Any = _ProgressReader(content, name) if show else io.BytesIO(content)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pd.read_csv(
+                source, sep=sep, names=[*names, _EXTRA], header=None, index_col=False,
+                dtype=dtypes, decimal=decimal, encoding=encoding, keep_default_na=False,
+                na_values=[""], on_bad_lines="error", engine="c", skip_blank_lines=True,
+                skiprows=header_end,
             )
+        odd = any("does not match length" in str(w.message) for w in caught)
+        return frame, odd
 
-    too_long: list[tuple[int, int]] = []
-    lines: np.ndarray | None = None
+    def unreadable(e: Exception) -> None:
+        col.add(None, None, f"is not a readable CSV file: {_short(e)}")
+
+    frame: pd.DataFrame | None = None
+    odd = False
     try:
-        frame = parse("error")
+        frame, odd = parse(data, progress)
     except pd.errors.ParserError as e:
-        if "fields" not in str(e):
-            col.add(None, None, f"is not a readable CSV file: {_short(e)}")
+        if "EOF inside string" in str(e):
+            start = _last_record_line(data.decode(encoding, errors="replace"), sep)
+            col.add(start, None, 'a quote (") opened on this line is never closed')
             return None
-        frame = parse("skip")
-        lines, too_long = _scan_lines(data.decode(encoding, errors="replace"), sep, len(names))
+        if "fields" not in str(e):
+            unreadable(e)
+            return None
+    lines: np.ndarray | None = None
+    if frame is None or odd or frame[_EXTRA].notna().any():
+        text = data.decode(encoding, errors="replace")
+        lines, too_long = _scan_lines(text, sep, len(names), header_line)
+        del text
+        cut = np.zeros(data.count(b"\n") + data.count(b"\r") + 2, dtype=bool)
+        for start, _end, n in too_long[: col.report.limit]:
+            col.add(start, None, f"the line has {n} fields but the header has {len(names)}")
+        col.report.omitted += max(0, len(too_long) - col.report.limit)
+        for start, end, _ in too_long:
+            cut[start:end + 1] = True
+        kept = b"".join(line for number, line in enumerate(data.splitlines(keepends=True), 1)
+                        if not cut[number])
+        try:
+            frame, _ = parse(kept, False)
+        except pd.errors.ParserError as e:
+            unreadable(e)
+            return None
     else:
-        end = len(data.rstrip())
+        end = len(data)
+        while end and data[end - 1] in b" \t\r\n":
+            end -= 1
         nlines = data.count(b"\n", 0, end) + 1
-        if nlines != len(frame) + 1:
-            lines, too_long = _scan_lines(
-                data.decode(encoding, errors="replace"), sep, len(names))
-    for line, n in too_long[: col.report.limit]:
-        col.add(line, None, f"the line has {n} fields but the header has {len(names)}")
-    col.report.omitted += max(0, len(too_long) - col.report.limit)
+        if nlines != len(frame) + header_end:
+            lines, _ = _scan_lines(
+                data.decode(encoding, errors="replace"), sep, len(names), header_line)
+    frame = frame.drop(columns=_EXTRA)
     if lines is not None and len(lines) != len(frame):
-        lines = None  # could not line up records and lines: fall back to row + 2
+        lines = None  # could not line up records and lines: count rows instead
     return frame, lines
 
 
@@ -565,21 +628,31 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
                 if _match(ws.title, _FILE_LOOKUP) == kind:
                     sheet = ws
                     break
+        # The header is the first row naming a known column (title rows above it are
+        # skipped); failing that within ten rows, the first row that is not blank.
+        lookup = _COLUMN_LOOKUP.get(kind or "", {})
         header: list[str] | None = None
         header_line = 1
-        rows: list[tuple[Any, ...]] = []
+        rows: list[tuple[Any, ...]] = []  # data rows; before the header: candidates
         lines: list[int] = []
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             if header is None:
-                header = ["" if v is None else _cell_text(v) for v in values]
-                header_line = number
-                continue
+                texts = _header_of(values)
+                if any(_match(t, lookup) for t in texts if t):
+                    header, header_line, rows, lines = texts, number, [], []
+                    continue
+                if len(rows) >= 10:
+                    header, header_line = _header_of(rows[0]), lines[0]
+                    rows, lines = rows[1:], lines[1:]
             rows.append(values)
             lines.append(number)
     finally:
         wb.close()
+    if header is None and rows:
+        header, header_line = _header_of(rows[0]), lines[0]
+        rows, lines = rows[1:], lines[1:]
     if header is None:
         col.add(None, None, "the file is empty")
         return None
@@ -590,15 +663,19 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
         arr = np.empty(len(rows), dtype=object)
         arr[:] = [r[i] if i < len(r) else None for r in rows]
         columns[f"c{i}"] = arr
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
     return _Raw(header, frame, np.asarray(lines, dtype=np.int64), xlsx=True,
                 header_line=header_line)
+
+
+def _header_of(values: tuple[Any, ...]) -> list[str]:
+    return ["" if v is None else _cell_text(v) for v in values]
 
 
 def _cell_text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return str(v).strip()
+    return " ".join(str(v).split())
 
 
 # ---------------------------------------------------------------------------
@@ -616,13 +693,15 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _convert(
-    s: pd.Series, fn: Callable[[Any], Any], dtype: Any, fill: Any
+    s: pd.Series | tuple[np.ndarray, np.ndarray], fn: Callable[[Any], Any], dtype: Any,
+    fill: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Apply ``fn`` to each distinct value; returns values, bad mask and blank mask.
 
-    ``fn`` returns the converted value, None for blank or ``_BAD``.
+    ``s`` is a column or its ``_distinct`` codes and values. ``fn`` returns the
+    converted value, None for blank or ``_BAD``.
     """
-    codes, uniques = _distinct(s)
+    codes, uniques = _distinct(s) if isinstance(s, pd.Series) else s
     results = [fn(u) for u in uniques]
     bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
     blank_u = np.array([r is None for r in results] + [True], dtype=bool)
@@ -636,8 +715,9 @@ def _text_or_none(u: Any) -> str | None:
         return None
     if isinstance(u, float) and u.is_integer():
         return str(int(u))
-    if isinstance(u, (datetime, pd.Timestamp)):
-        return u.strftime("%Y-%m-%d") if u == u.normalize() else str(u)  # type: ignore[union-attr]
+    if isinstance(u, datetime | date):
+        ts = pd.Timestamp(u)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat(sep=" ")
     text = unicodedata.normalize("NFC", str(u)).strip()
     return text or None
 
@@ -740,7 +820,7 @@ def _show(v: Any) -> str:
         v = int(v)
     elif isinstance(v, datetime | pd.Timestamp):
         v = v.strftime("%Y-%m-%d")
-    text = str(v)
+    text = str(v).replace("\r", "\\r").replace("\n", "\\n")
     if len(text) > 60:
         text = text[:57] + "..."
     return f"'{text}'"
@@ -799,17 +879,15 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     frame = raw.frame
     # Drop rows where every cell is blank (Excel leaves ';;;;' lines behind).
     if len(frame.columns):
-        blank_rows = frame.isna().to_numpy().all(axis=1)
-        if raw.xlsx:
-            for c in frame.columns:
-                s = frame[c]
-                if s.dtype == object:
-                    blank_rows &= ~s.map(lambda v: isinstance(v, str) and bool(v.strip()),
-                                         na_action="ignore").fillna(False).to_numpy(bool)
+        blank_rows = np.ones(len(frame), dtype=bool)
+        for c in frame.columns:
+            blank_rows &= frame[c].isna().to_numpy()
+            if not blank_rows.any():
+                break
         if blank_rows.any():
             keep = ~blank_rows
             frame = frame.loc[keep].reset_index(drop=True)
-            col.lines = (col.line_of(np.flatnonzero(keep)))
+            col.lines = col.line_of(np.flatnonzero(keep))
     n = len(frame)
     if n == 0:
         col.add(None, None, "the file has no data rows below the header")
@@ -826,10 +904,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
 
     def numbers(i: int, header: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s = raw_of(i)
-        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-            values = s.to_numpy(dtype="float64", na_value=np.nan)
-            return values, np.zeros(n, bool), np.isnan(values)
-        values, bad, blank = _convert(s, _number, "float64", np.nan)
+        values, bad, blank = _numbers(s)
         col.rows(bad, header, lambda row: f"{_show(s.iat[row])} is not a number")
         return values, bad, blank
 
@@ -902,23 +977,35 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             s = raw_of(i)
             if not header:
                 if s.notna().any():
-                    col.add(raw.header_line, f"column {i + 1}",
-                            "has values but no name in the header")
+                    col.add(raw.header_line, None,
+                            f"column {i + 1} has values but no name in the header")
                 continue
             if header in out:
                 col.add(raw.header_line, header, "appears twice in the header")
                 continue
-            if _is_background_name(header) or not _mostly_numbers(s):
-                out[header] = _background(s)
-                background.append(header)
-                continue
-            values, _, _ = numbers(i, header)
-            lo, hi = ANSWER_RANGE
-            col.rows((values < lo) | (values > hi), header, lambda row, v=values: (
-                f"'{_fmt(v[row])}' is outside the answer range {_fmt(ANSWER_RANGE[0])}-"
-                f"{_fmt(ANSWER_RANGE[1])}"))
-            out[header] = values
-            questions.append(header)
+            distinct = None if _is_numeric(s) else _distinct(s)
+            if not _is_background_name(header):
+                values, bad, blank = _numbers(s, distinct)
+                filled = n - int(blank.sum())
+                if filled and (filled - int(bad.sum())) * 2 >= filled:  # a question
+                    lo, hi = ANSWER_RANGE
+                    with np.errstate(invalid="ignore"):
+                        inside = (values >= lo) & (values <= hi)
+                    outside = ~inside & ~bad & ~blank
+                    col.rows(bad, header, lambda row, s=s: f"{_show(s.iat[row])} is not a number")
+                    if filled and not inside.any():
+                        col.add(raw.header_line, header, (
+                            f"no value is an answer from {_fmt(lo)} to {_fmt(hi)}; if this is "
+                            f"not a question, start its name with 'bg_' (e.g. 'bg_{header}')"))
+                    else:
+                        col.rows(outside, header, lambda row, v=values: (
+                            f"'{_fmt(v[row])}' is outside the answer range "
+                            f"{_fmt(ANSWER_RANGE[0])}-{_fmt(ANSWER_RANGE[1])}"))
+                    out[header] = values
+                    questions.append(header)
+                    continue
+            out[header] = _background(s, distinct)
+            background.append(header)
 
     if kind == "sickleave" and "fte" in found and "sick_days" in found:
         fte, days = out["fte"], out["sick_days"]
@@ -945,7 +1032,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     if kind == "survey":
         order = ["date", "unit", "role", *questions, "home_days_wanted", "home_days_actual"]
     order += background
-    result = pd.DataFrame({c: out[c] for c in order}, index=pd.RangeIndex(n))
+    result = pd.DataFrame({c: out[c] for c in order}, index=pd.RangeIndex(n), copy=False)
     result.attrs["kind"] = kind
     if kind == "survey":
         result.attrs["questions"] = list(questions)
@@ -953,23 +1040,31 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     return result
 
 
-def _mostly_numbers(s: pd.Series) -> bool:
-    """True when more than half of the filled-in values are numbers."""
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        return not pd.api.types.is_bool_dtype(s.dtype)
-    _, bad, blank = _convert(s, _number, "float64", np.nan)
-    filled = int((~blank).sum())
-    return filled == 0 or (filled - int(bad.sum())) * 2 > filled
+def _is_numeric(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
 
-def _background(s: pd.Series) -> pd.Series | np.ndarray:
+def _numbers(
+    s: pd.Series, distinct: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A column as float64, with masks of values that are not numbers and of blanks."""
+    if _is_numeric(s):
+        values = s.to_numpy(dtype="float64", na_value=np.nan)
+        return values, np.zeros(len(values), dtype=bool), np.isnan(values)
+    return _convert(s if distinct is None else distinct, _number, "float64", np.nan)
+
+
+def _background(
+    s: pd.Series, distinct: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.Series | np.ndarray:
     """Background values: float64 when every filled-in value is a number, else str."""
-    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+    if _is_numeric(s):
         return s.to_numpy(dtype="float64", na_value=np.nan)
-    values, bad, _ = _convert(s, _number, "float64", np.nan)
+    distinct = distinct or _distinct(s)
+    values, bad, _ = _convert(distinct, _number, "float64", np.nan)
     if not bad.any():
         return values
-    text, _, _ = _convert(s, _text_or_none, object, None)
+    text, _, _ = _convert(distinct, _text_or_none, object, None)
     return pd.Series(text, dtype="str")
 
 
@@ -999,11 +1094,12 @@ def _load(
     if kind not in KINDS:
         col.add(None, None, f"unknown kind of data '{kind}' (use one of {', '.join(KINDS)})")
         return None, col.report
-    if not data.strip():
+    if not data or data.isspace():
         col.add(None, None, "the file is empty")
         return None, col.report
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        col.add(None, None, "is an old Excel .xls workbook: save it as .xlsx or CSV")
+        col.add(None, None, "is an old Excel .xls workbook or a password-protected one: save "
+                "it as .xlsx (without a password) or CSV")
         return None, col.report
     if name.lower().endswith((".ods", ".numbers", ".json", ".pdf", ".docx")):
         col.add(None, None, "is not a CSV or XLSX file")
@@ -1018,23 +1114,24 @@ def _load(
         header = _csv_header(data, col)
         if header is None:
             return None, col.report
-        headers, encoding, sep = header
-        found = _columns_of(headers, kind, col, 1)
+        headers, encoding, sep, header_line, header_end = header
+        found = _columns_of(headers, kind, col, header_line)
         names = [f"c{i}" for i in range(len(headers))]
         dtypes: dict[str, str] = {}
         for canonical, i in found.items():
             vtype = _SPEC[kind][canonical][0]
-            if vtype in ("group", "role", "date", "month", "period") or canonical in (
-                "unit", "parent", "metric"
+            # Text as written ("0101" stays "0101"); numbers are left to the parser.
+            if vtype in ("text", "group", "role", "date", "month", "period") or (
+                canonical == "age_group"
             ):
-                dtypes[names[i]] = "category"  # few distinct values: convert those only
-            elif vtype == "text" or canonical == "age_group":
                 dtypes[names[i]] = "str"
-        parsed = _parse_csv(data, name, col, progress, dtypes, encoding, sep, names)
+        col.first = header_end + 1
+        parsed = _parse_csv(data, name, col, progress, dtypes, encoding, sep, names,
+                            header_line, header_end)
         if parsed is None:
             return None, col.report
         frame, lines = parsed
-        raw = _Raw(headers, frame, lines)
+        raw = _Raw(headers, frame, lines, header_line=header_line)
         col.lines = lines
     if _missing_columns(raw.headers, kind, found, col, raw.header_line):
         return None, col.report
