@@ -11,7 +11,6 @@ import base64
 import importlib
 import os
 import urllib.parse
-from importlib.resources import files
 from typing import Any
 
 import ipywidgets as W
@@ -19,7 +18,7 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, start_session
-from hjemmekit.widgets.base import STACKED, StepView, esc, paragraph
+from hjemmekit.widgets.base import STACKED, StepView, css, esc, paragraph
 
 STEP_VIEWS = {
     "context": "hjemmekit.widgets.context:ContextView",
@@ -28,11 +27,6 @@ STEP_VIEWS = {
     "arrangement": "hjemmekit.widgets.arrangement:ArrangementView",
     "trial": "hjemmekit.widgets.trial:TrialView",
 }
-
-
-def _css() -> W.HTML:
-    css = files("hjemmekit.widgets").joinpath("app.css").read_text(encoding="utf-8")
-    return W.HTML(f"<style>{css}</style>", layout=W.Layout(display="none"))
 
 
 def step_view(step: str, session: Session) -> W.Widget:
@@ -109,7 +103,7 @@ class App(W.VBox):
         footer = W.HBox([self.prev, self.next], layout=W.Layout(justify_content="space-between"))
         footer.add_class("hk-footer")
         self.children = [
-            _css(),
+            css(),
             header,
             self._workbook_panel(),
             W.HBox([self.status, self.conflict], layout=W.Layout(align_items="center")),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import ipywidgets as W
@@ -22,6 +24,16 @@ Setter = Callable[[Workbook, Any], None]
 
 STACKED = "hk-stacked"
 """CSS class: the description label sits above the input, full width."""
+
+
+@cache
+def _css_text() -> str:
+    return files("hjemmekit.widgets").joinpath("app.css").read_text(encoding="utf-8")
+
+
+def css() -> W.HTML:
+    """The app's style sheet as a hidden element, so views look right in JupyterLab too."""
+    return W.HTML(f"<style>{_css_text()}</style>", layout=W.Layout(display="none"))
 
 
 def esc(text: object) -> str:
@@ -108,7 +120,12 @@ class StepView(W.VBox):
         self.session = session
         self.tr = lang_text(session)
         self.add_class("hk-step")
-        self.children = tuple(self.build())
+        self.add_class("hk-app")
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Build the view's children anew from the document."""
+        self.children = (css(), *self.build())
 
     def build(self) -> list[W.Widget]:  # pragma: no cover - every step overrides it
         raise NotImplementedError

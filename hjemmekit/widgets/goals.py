@@ -453,10 +453,6 @@ class GoalsView(StepView):
         """Redraw the overview table from the document."""
         self.matrix.value = matrix_html(self.session.workbook, self.session.lang)
 
-    def rebuild(self) -> None:
-        """Build the view anew (the list of goals or tools changed)."""
-        self.children = tuple(self.build())
-
     def _note(self, slot: str, kind: str, text: str) -> None:
         self._notes = {slot: (kind, text)}
 
