@@ -6,18 +6,23 @@ The kernel learns where the store is and which example to open from environment 
 - ``HJEMMEKIT_STORE``: absolute path of the folder of workbooks (default ``./store``);
 - ``HJEMMEKIT_EXAMPLE``: name of an example workbook to open a copy of (unset: none).
 
+With pre-heated kernels (the default) the notebook runs *before* anyone asks for the page,
+so the kernel sees no ``QUERY_STRING`` at first: call :func:`wait_for_request` (no-op
+outside a pre-heated Voilà kernel) before reading it.
+
 The page uses the project's own Voilà template (``hjemmekit/templates/jupyter/voila/
 templates/hjemmekit``), which links nothing outside the host.
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
+import json
 import logging
 import os
 import socket
 import sys
-import webbrowser
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ import hjemmekit
 
 STORE_ENV = "HJEMMEKIT_STORE"
 EXAMPLE_ENV = "HJEMMEKIT_EXAMPLE"
+PREHEAT_ENV = "HJEMMEKIT_PREHEAT"
 TEMPLATE_NAME = "hjemmekit"
 HOST = "127.0.0.1"
 CELL_ERROR_INSTRUCTION = (
@@ -33,6 +39,9 @@ CELL_ERROR_INSTRUCTION = (
 )
 #: Pre-heated kernels kept ready per notebook (each holds a rendered copy of the app).
 POOL_SIZE = 1
+#: Seconds before a used pre-heated kernel is replaced. Keep 0: in Voilà 0.5 a visitor who
+#: arrives during the delay waits for the delay *and* the kernel start (measured: 8 s with 10).
+FILL_DELAY_S = 0
 
 
 def template_root() -> Path:
@@ -51,9 +60,7 @@ def app_notebook_path() -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(
-        "workbook/app.ipynb not found (looked in: "
-        + ", ".join(str(c) for c in candidates)
-        + ")"
+        "workbook/app.ipynb not found (looked in: " + ", ".join(str(c) for c in candidates) + ")"
     )
 
 
@@ -91,6 +98,12 @@ def voila_argv(notebook: Path, port: int, preheat: bool = True) -> list[str]:
         "--theme=light",
         "--VoilaExecutor.cell_error_instruction=" + CELL_ERROR_INSTRUCTION,
     ]
+    # A kernel whose page is gone (closed without Voilà's shutdown call, e.g. a crashed
+    # browser) is stopped after 3 hours without a connection; open pages are never culled.
+    argv += [
+        "--MappingKernelManager.cull_idle_timeout=10800",
+        "--MappingKernelManager.cull_interval=300",
+    ]
     if os.name == "posix":
         # Kernels talk to the server over Unix sockets in Voilà's private connection
         # directory: no open TCP ports on a shared host, and no ipykernel warning about it.
@@ -99,7 +112,7 @@ def voila_argv(notebook: Path, port: int, preheat: bool = True) -> list[str]:
         argv += [
             "--preheat_kernel=True",
             f"--pool_size={POOL_SIZE}",
-            "--VoilaKernelManager.fill_delay=0",
+            f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
         ]
     return argv
 
@@ -174,11 +187,16 @@ def serve(
     open_browser: bool = False,
     *,
     notebook: str | Path | None = None,
+    preheat: bool | None = None,
 ) -> int:
     """Serve the app until Ctrl+C; return the exit code (1 when the port is taken).
 
-    ``notebook`` serves another notebook the same way (tests and benchmarks).
+    ``notebook`` serves another notebook the same way (tests and benchmarks). ``preheat``
+    keeps a kernel with the app already rendered ready for the next visitor; default on,
+    ``HJEMMEKIT_PREHEAT=0`` turns it off (saves one idle kernel's memory per server).
     """
+    if preheat is None:
+        preheat = os.environ.get(PREHEAT_ENV, "1").strip().lower() not in {"0", "false", "no"}
     try:
         nb_path = Path(notebook).resolve() if notebook else app_notebook_path()
         if not nb_path.is_file():
@@ -198,12 +216,32 @@ def serve(
         return 1
     prepare_environment(store, example)
 
+    from tornado.web import HTTPError
     from voila.app import Voila
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    class ShutdownOnUnloadHandler(VoilaShutdownKernelHandler):
+        """Voilà's kernel shutdown on page unload, which its frontend sends with
+        ``navigator.sendBeacon`` and so without the XSRF token: jupyter_server refuses it
+        (403, voila-dashboards/voila#1458) and every closed tab left its kernel running.
+        Accept it from the page's own origin instead."""
+
+        def check_xsrf_cookie(self) -> None:
+            if not self.check_origin():
+                raise HTTPError(404)
 
     class HjemmekitVoila(Voila):
         """Voilà that listens on exactly one port, prints one line and stays quiet."""
 
-        def listen(self) -> None:  # noqa: D102 - replaces Voila.listen
+        def init_handlers(self) -> list[Any]:
+            """Voilà's handlers, with the unload shutdown that works (see above)."""
+            return [
+                (h[0], ShutdownOnUnloadHandler, *h[2:]) if h[1] is VoilaShutdownKernelHandler else h
+                for h in super().init_handlers()
+            ]
+
+        def listen(self) -> None:
+            """Listen on the one port asked for (no retries), print the URL, run."""
             import tornado.ioloop
 
             try:
@@ -217,6 +255,8 @@ def serve(
             print(f"hjemmekit kører på / is running at {url}  (Ctrl+C stopper / stops)")
             sys.stdout.flush()
             if open_browser:
+                import webbrowser
+
                 webbrowser.open(url)
             self.ioloop = tornado.ioloop.IOLoop.current()
             try:
@@ -229,7 +269,7 @@ def serve(
     HjemmekitVoila.clear_instance()
     app = HjemmekitVoila.instance()
     try:
-        app.initialize(voila_argv(nb_path, port))
+        app.initialize(voila_argv(nb_path, port, preheat=preheat))
         app.voila_configuration.page_config_hook = _page_config_hook
         # jupyter_server's default ping timeout (90 s) exceeds its interval (30 s): tornado
         # warns about it on the first websocket. Same values, said consistently.
@@ -241,3 +281,65 @@ def serve(
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def wait_for_request() -> bool:
+    """In a pre-heated Voilà kernel, block until a visitor's request arrives and put its
+    details (``QUERY_STRING``, ``SCRIPT_NAME``, ``SERVER_NAME``, …) into ``os.environ``.
+
+    Returns True when the request info was received, False when not pre-heated (the
+    environment already holds it) or the server cannot be reached. Does what
+    ``voila.utils.wait_for_request`` does without importing Voilà into the kernel (1+ s),
+    reconnects if the connection drops, and ends the kernel quietly when the server goes
+    away while it waits (server stopped: no traceback from a half-shut kernel).
+    """
+    env = os.environ
+    if env.get("VOILA_PREHEAT", "False") != "True" or not env.get("VOILA_KERNEL_ID"):
+        return False
+    base = env.get("VOILA_WS_BASE_URL") or env.get("VOILA_SERVER_URL") or "/"
+    url = (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', HOST)}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env['VOILA_KERNEL_ID']}"
+    )
+    result: dict[str, str | bytes] = {}
+
+    async def receive() -> None:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed
+
+        connected = False
+        while True:
+            try:
+                async with connect(url, open_timeout=10) as ws:
+                    connected = True
+                    result["info"] = await ws.recv()
+                    return
+            except ConnectionClosed:
+                await asyncio.sleep(0.2)  # the server keeps the info until we are back
+            except OSError:
+                if connected:
+                    result["gone"] = "server stopped"
+                return
+
+    def run() -> None:  # own thread and loop: the kernel's loop is busy running this cell
+        try:
+            asyncio.run(receive())
+        except Exception:  # noqa: BLE001 - handled as "no request info" below
+            pass
+
+    import threading
+
+    thread = threading.Thread(target=run, name="hjemmekit-wait-for-request", daemon=True)
+    thread.start()
+    try:
+        thread.join()
+    except BaseException:  # the server interrupts a waiting pool kernel when it stops
+        os._exit(0)
+    if "gone" in result:
+        os._exit(0)
+    if "info" not in result:
+        return False
+    for key, value in json.loads(result["info"]).items():
+        env[key] = str(value)
+    env["VOILA_PREHEAT"] = "False"  # the request has arrived: later calls return at once
+    return True

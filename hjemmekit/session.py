@@ -49,7 +49,11 @@ Listener = Callable[[str], None]
 
 
 def examples_dir() -> Path:
-    """Folder of example workbooks and data (``data/examples`` in the source tree)."""
+    """Folder of example workbooks and data: inside the package when installed from a
+    wheel, else ``data/examples`` in the source tree."""
+    packaged = Path(__file__).resolve().parent / "data" / "examples"
+    if packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parents[1] / "data" / "examples"
 
 

@@ -1,0 +1,407 @@
+"""Browser-test layer: a real ``hjemmekit serve`` on 127.0.0.1 driven by Chromium.
+
+Fixtures
+--------
+``hjemmekit_server`` (session)  the running server: ``.url``, ``.origin``, ``.port``, ``.store``,
+                                ``.stderr()``; started with ``--store <tmp> --port <free>``.
+``browser`` (session)           Playwright's Chromium (Debian's /usr/bin/chromium).
+``request_log``                 every URL the page asked for, and the off-host ones.
+``page``                        a fresh page (own context, da-DK, 1280x900); any request to
+                                another host than the server is aborted and fails the test
+                                at teardown, listing the URLs.
+``app_page``                    ``page`` already on the app, rendered (``wait_for_app``).
+``ui``                          the helpers below, for tests: ``ui.wait_for_app(page)``,
+                                ``ui.axe_violations(page)``, ``ui.assert_no_axe_violations(page)``,
+                                ``ui.screenshot(page, "name")``.
+
+A test::
+
+    pytestmark = pytest.mark.browser
+
+    def test_next(app_page, ui):
+        app_page.get_by_role("button", name="Næste").click()
+        ui.assert_no_axe_violations(app_page)
+        ui.screenshot(app_page, "step-2")
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+HOST = "127.0.0.1"
+START_TIMEOUT_S = 60.0
+APP_TIMEOUT_MS = 60_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+#: WCAG 2.0 / 2.1, levels A and AA (what Danish public-sector sites and apps must meet).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Rendered when the app is usable: the stepper's buttons (UI contract, da or en).
+READY_BUTTON = re.compile(r"^\s*(Næste|Next)\s*$")
+#: Voilà's stripped cell error (show_tracebacks=False) or a kernel error output.
+APP_ERROR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def chromium_executable() -> str:
+    """Debian's Chromium; fail (never skip) when it is missing."""
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail(
+            "Chromium not found: install it with `apt-get install -y chromium` (Debian)",
+            pytrace=False,
+        )
+    return path
+
+
+@dataclass
+class Server:
+    """A running ``hjemmekit serve`` subprocess."""
+
+    port: int
+    store: Path
+    proc: subprocess.Popen[bytes]
+    log_dir: Path
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:<port>`` (no trailing slash)."""
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The app's URL."""
+        return f"{self.origin}/"
+
+    @property
+    def netloc(self) -> str:
+        """``127.0.0.1:<port>``: the only host pages may talk to."""
+        return f"{HOST}:{self.port}"
+
+    def stderr(self, tail: int = 4000) -> str:
+        """The end of the server's stderr."""
+        path = self.log_dir / "stderr.txt"
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        return text[-tail:]
+
+    def stdout(self) -> str:
+        """The server's stdout (the one line with the URL)."""
+        path = self.log_dir / "stdout.txt"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def _http_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - local URL
+            return int(resp.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+    except OSError:
+        return None
+
+
+def _proc_info(pid: int) -> tuple[int, str] | None:
+    """(parent pid, start time) of a process, from /proc (Linux); None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[1]), fields[19]  # ppid, starttime (fields 4 and 22 of stat)
+
+
+def _descendants(pid: int) -> list[tuple[int, str]]:
+    """All descendants of ``pid`` with their start times. Kernels run in sessions of their
+    own, so the server's process group does not cover them."""
+    table = {
+        int(e.name): info
+        for e in Path("/proc").glob("[0-9]*")
+        if (info := _proc_info(int(e.name))) is not None
+    }
+    found: list[tuple[int, str]] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        children = [p for p, (pp, _) in table.items() if pp == parent]
+        found += [(p, table[p][1]) for p in children]
+        todo += children
+    return found
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server (TERM: it shuts its kernels down), then KILL whatever is left."""
+    if proc.poll() is not None:
+        return
+    kernels = _descendants(proc.pid)
+    try:
+        pgid = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        return
+    os.killpg(pgid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(pgid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    for pid, started in kernels:  # kernels that outlived the server (same pid *and* start)
+        info = _proc_info(pid)
+        if info is not None and info[1] == started:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def start_server(
+    store: Path, log_dir: Path, extra_args: list[str] | None = None, port: int | None = None
+) -> Server:
+    """Start ``python -m hjemmekit.cli serve`` and wait until it answers HTTP 200."""
+    port = port or free_port()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "hjemmekit.cli",
+        "serve",
+        "--store",
+        str(store),
+        "--port",
+        str(port),
+        *(extra_args or []),
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with (
+        open(log_dir / "stdout.txt", "wb") as out,
+        open(log_dir / "stderr.txt", "wb") as err,
+    ):
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            cwd=log_dir,
+            env=env,
+            start_new_session=True,
+        )
+    server = Server(port=port, store=store, proc=proc, log_dir=log_dir)
+    # A static file of the project's template: proves the server runs *and* finds the
+    # template, without using up a pre-heated kernel the way GET / would.
+    probe = f"{server.origin}/voila/templates/hjemmekit/static/index.css"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"hjemmekit serve exited with {proc.returncode}:\n{server.stderr()}",
+                pytrace=False,
+            )
+        if _http_status(probe) == 200:
+            return server
+        time.sleep(0.2)
+    _stop(proc)
+    pytest.fail(
+        f"hjemmekit serve did not answer 200 on {probe} within {START_TIMEOUT_S:.0f} s; "
+        f"stderr:\n{server.stderr()}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def hjemmekit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``hjemmekit serve --store <tmp> --port <free port>`` for the whole session."""
+    base = tmp_path_factory.mktemp("hjemmekit-serve")
+    server = start_server(store=base / "store", log_dir=base)
+    try:
+        yield server
+    finally:
+        _stop(server.proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Chromium via Playwright (sync API), headless."""
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class RequestLog:
+    """What one page asked the network for."""
+
+    netloc: str
+    urls: list[str] = field(default_factory=list)
+    offhost: list[str] = field(default_factory=list)
+    reported: int = 0
+
+    def message(self, urls: list[str]) -> str:
+        """The failure message for off-host requests."""
+        return f"requests left the server's host ({self.netloc}):\n  " + "\n  ".join(urls)
+
+    def is_local(self, url: str) -> bool:
+        """True for the server's own origin and for in-page URLs (data:, blob:, about:)."""
+        scheme, _, rest = url.partition("://")
+        if not rest:
+            return url.split(":", 1)[0] in {"data", "blob", "about"}
+        return scheme in {"http", "https", "ws", "wss"} and rest.split("/", 1)[0] == self.netloc
+
+    def record(self, url: str) -> None:
+        """Note a request (HTTP or websocket)."""
+        self.urls.append(url)
+        if not self.is_local(url) and url not in self.offhost:
+            self.offhost.append(url)
+
+
+@pytest.fixture
+def request_log(hjemmekit_server: Server) -> RequestLog:
+    """The log the ``page`` fixture fills."""
+    return RequestLog(netloc=hjemmekit_server.netloc)
+
+
+@pytest.fixture
+def page(browser: Any, hjemmekit_server: Server, request_log: RequestLog) -> Iterator[Any]:
+    """A fresh page; fails the test at teardown if it asked any other host for anything."""
+    context = browser.new_context(
+        locale="da-DK", viewport={"width": 1280, "height": 900}, service_workers="block"
+    )
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    context.on("request", lambda req: request_log.record(req.url))
+    # Abort everything not on the server's origin, so a stray CDN link fails fast
+    # instead of hanging the test (the regex is matched in the browser driver).
+    origin = re.escape(hjemmekit_server.origin)
+    context.route(
+        re.compile(rf"^(?!{origin}(/|$))[a-z][a-z0-9+.-]*://"),
+        lambda route: route.abort("blockedbyclient"),
+    )
+    pg = context.new_page()
+    pg.on("websocket", lambda ws: request_log.record(ws.url))
+    try:
+        yield pg
+    finally:
+        try:
+            pg.close(run_before_unload=True)  # lets Voilà shut the page's kernel down
+        finally:
+            context.close()
+    late = request_log.offhost[request_log.reported :]
+    if late:  # made after the test body (or the body failed for another reason first)
+        pytest.fail(request_log.message(late), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail the test itself (not its teardown) when its page asked another host."""
+    result = yield
+    log = getattr(item, "funcargs", {}).get("request_log")
+    if isinstance(log, RequestLog) and log.offhost:
+        log.reported = len(log.offhost)
+        pytest.fail(log.message(log.offhost), pytrace=False)
+    return result
+
+
+def wait_for_app(page: Any, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """Wait until the app's widgets are rendered and usable (its "Næste"/"Next" button)."""
+    ready = page.get_by_role("button", name=READY_BUTTON).first
+    error = page.locator(APP_ERROR).first
+    ready.or_(error).wait_for(state="visible", timeout=timeout_ms)
+    if error.is_visible():
+        pytest.fail(f"the app failed to start:\n{error.inner_text()}", pytrace=False)
+    page.wait_for_selector("#loading", state="detached", timeout=timeout_ms)
+
+
+def axe_violations(page: Any, context: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.0/2.1 A+AA violations on the page (axe comes from the installed
+    axe-playwright-python package and is injected with ``page.evaluate``: no CDN)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "resultTypes": ["violations"],
+    }
+    results = Axe().run(page, context=context, options=options)
+    return list(results.response["violations"])
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    """One block per violation: id, impact, help and the target selectors."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v.get('impact')}): {v['help']}")
+        for node in v.get("nodes", []):
+            lines.append(f"    {node.get('target')}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Any, context: str | None = None) -> None:
+    """Fail listing every WCAG 2.1 AA violation axe finds."""
+    violations = axe_violations(page, context)
+    if violations:
+        pytest.fail(
+            f"axe found {len(violations)} WCAG 2.1 AA violation(s) on {page.url}:\n"
+            + format_violations(violations),
+            pytrace=False,
+        )
+
+
+def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
+    """Save ``artifacts/screenshots/<name>.png`` and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "screenshot"
+    path = SCREENSHOTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ui() -> SimpleNamespace:
+    """The browser helpers, for tests (conftest modules are not meant to be imported)."""
+    return SimpleNamespace(
+        wait_for_app=wait_for_app,
+        axe_violations=axe_violations,
+        assert_no_axe_violations=assert_no_axe_violations,
+        format_violations=format_violations,
+        screenshot=screenshot,
+        AXE_TAGS=AXE_TAGS,
+    )
+
+
+@pytest.fixture
+def app_page(page: Any, hjemmekit_server: Server) -> Any:
+    """``page`` on the app, with the app rendered."""
+    page.goto(hjemmekit_server.url)
+    wait_for_app(page)
+    return page
