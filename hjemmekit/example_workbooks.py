@@ -242,6 +242,7 @@ def decided() -> Workbook:
     t.trial_units = _units("trial")
     t.comparison_units = _units("comparison")
     t.data_sources = ["survey", "dialogue", "production", "sickleave"]
+    t.example_data = "medium"
     t.metrics = [
         Metric(id="m-koncentration", source="survey", name="concentration",
                goal_id="maal-koncentration", target="+0,3"),

@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 from datetime import date as Date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 """The version of the document this code writes."""
@@ -267,8 +274,72 @@ class CaseArrangement(_Model):
         return [d for d in WEEKDAYS if d in v]
 
 
+class ScenarioRule(_Model):
+    """One weekday pattern in a scenario, for a set of units and/or a step-3 case.
+
+    The units it covers: those named in ``units``, the unit a linked case names (a case
+    whose name is a unit's name), and with ``all_units`` every unit no earlier rule
+    covers. The first rule that covers a unit applies to it. Choosing the scenario writes
+    the pattern into the step-4 arrangement of ``case_id`` (see ``hjemmekit.scenarios``).
+    """
+
+    case_id: str | None = None
+    units: list[str] = Field(default_factory=list)
+    all_units: bool = False
+    kind: ArrangementKind | None = None
+    home_days: list[Weekday] = Field(default_factory=list)
+    office_days: list[Weekday] = Field(default_factory=list)
+    home_days_per_week: float | None = Field(default=None, ge=0, le=5)
+    screen_work_at_home: bool = True
+
+    @field_validator("home_days", "office_days")
+    @classmethod
+    def _weekday_order(cls, v: list[Weekday]) -> list[Weekday]:
+        return [d for d in WEEKDAYS if d in v]
+
+    @field_validator("units")
+    @classmethod
+    def _distinct_units(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(u for u in v if u.strip()))
+
+    @model_validator(mode="after")
+    def _home_or_office(self) -> ScenarioRule:
+        both = [d for d in self.home_days if d in self.office_days]
+        if both:
+            raise ValueError(f"{', '.join(both)}: a day cannot be both a home and an office day")
+        return self
+
+
+class Scenario(_Model):
+    """An arrangement to compare: a named list of rules; units no rule covers come in
+    every day."""
+
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    name: str = Field(default="", max_length=200)
+    note: Text = ""
+    rules: list[ScenarioRule] = Field(default_factory=list)
+
+    _check = field_validator("note")(_limit)
+
+    @field_validator("rules")
+    @classmethod
+    def _one_rule_per_case(cls, v: list[ScenarioRule]) -> list[ScenarioRule]:
+        seen: set[str] = set()
+        for rule in v:
+            if rule.case_id is None:
+                continue
+            if rule.case_id in seen:
+                raise ValueError(f"two rules of a scenario are for the case {rule.case_id!r}")
+            seen.add(rule.case_id)
+        return v
+
+
 class ArrangementStep(_Model):
     arrangements: list[CaseArrangement] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    """Arrangements compared side by side (``hjemmekit.scenarios``)."""
+    chosen: str | None = None
+    """Id of the scenario last copied into ``arrangements``."""
 
 
 # --- Step 5 ---------------------------------------------------------------------------
@@ -303,6 +374,9 @@ class TrialStep(_Model):
     reflections: dict[str, str] = Field(default_factory=dict)
     conclusions: Text = ""
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    example_data: str | None = Field(default=None, pattern=r"^[a-z0-9_-]{1,40}$")
+    """A bundled example data folder (``data/examples/<name>``) used until the workbook
+    has data files of its own (e.g. ``"medium"``)."""
 
 
 # --- Decision log and the document ----------------------------------------------------

@@ -84,12 +84,20 @@ def _trial(wb: Workbook) -> list[Missing]:
         out.append(Missing("trial_period"))
     if t.baseline_start is None or t.baseline_end is None:
         out.append(Missing("trial_baseline"))
+    dates = [d for d in (t.baseline_start, t.baseline_end, t.start, t.end) if d is not None]
+    if dates != sorted(set(dates)):
+        out.append(Missing("trial_order"))
     if not t.trial_units:
         out.append(Missing("trial_units"))
     if not t.comparison_units:
         out.append(Missing("trial_comparison"))
+    both = sorted(set(t.trial_units) & set(t.comparison_units))
+    if both:
+        out.append(Missing("trial_both_groups", {"units": ", ".join(both)}))
     if not t.data_sources:
         out.append(Missing("trial_sources"))
+    if not t.metrics:
+        out.append(Missing("trial_metrics"))
     return out
 
 

@@ -333,6 +333,13 @@ class WorkbookStore:
         """The file holding the current revision of a workbook."""
         return self.directory / f"{self._check_id(workbook_id)}.json"
 
+    def data_dir(self, workbook_id: str, *, create: bool = True) -> Path:
+        """The folder of a workbook's data files (``<dir>/.data/<id>/``), made on demand."""
+        folder = self.directory / ".data" / self._check_id(workbook_id)
+        if create:
+            _mkdir(folder)
+        return folder
+
     def _history_dir(self, workbook_id: str) -> Path:
         return self.directory / ".history" / workbook_id
 
