@@ -30,6 +30,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -721,9 +722,16 @@ class WorkbookStore:
     def copy(
         self, workbook: Workbook, title: str | None = None, *, by: str | None = None
     ) -> Workbook:
-        """Save a copy of a workbook (e.g. an example) under a new id, as revision 1."""
+        """Save a copy of a workbook (e.g. an example) under a new id, as revision 1.
+
+        Data files the workbook has in this store are copied along.
+        """
         doc = workbook.model_dump(mode="json")
         doc.update(id=new_id(), revision=0, created=now().isoformat())
         if title is not None:
             doc["title"] = title
-        return self._insert(load_workbook(doc), by, keep_id=True)
+        copy = self._insert(load_workbook(doc), by, keep_id=True)
+        source = self.data_dir(workbook.id, create=False)
+        if source.is_dir():
+            shutil.copytree(source, self.data_dir(copy.id, create=False), dirs_exist_ok=True)
+        return copy

@@ -424,3 +424,12 @@ def test_kill_during_saves_loses_nothing_confirmed(tmp_path: Path) -> None:
     assert kills >= 50
     for entry in store.history(wb.id):
         store.open_revision(wb.id, entry.revision)  # every kept revision is valid
+
+
+def test_copy_takes_the_data_files_along(tmp_path):
+    store = WorkbookStore(tmp_path)
+    wb = store.create(title="Med data")
+    (store.data_dir(wb.id) / "survey.csv").write_text("date,unit,role\n", encoding="utf-8")
+    copy = store.copy(wb, title="Kopi")
+    assert (store.data_dir(copy.id, create=False) / "survey.csv").read_text(encoding="utf-8")
+    assert copy.title == "Kopi"
