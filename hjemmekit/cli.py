@@ -62,6 +62,38 @@ def _examples(args: argparse.Namespace) -> int:
     return examples_command(size=args.size, seed=args.seed, out=args.out)
 
 
+def _report(args: argparse.Namespace) -> int:
+    """``hjemmekit report``: write the decision document of a workbook (HTML or Word)."""
+    from pathlib import Path
+
+    from hjemmekit.i18n import t
+    from hjemmekit.io import DataError
+    from hjemmekit.model import DocumentError, load_workbook
+    from hjemmekit.report import render
+
+    path = Path(args.workbook)
+    try:
+        wb = load_workbook(path.read_bytes())
+    except OSError as e:
+        raise InputError(f"{path}: {e.strerror or e}") from None
+    except DocumentError as e:
+        raise InputError("\n".join(f"{path}: {line}" for line in str(e).splitlines())) from None
+    out = Path(args.output)
+    fmt = args.format or ("docx" if out.suffix.casefold() == ".docx" else "html")
+    if args.data is not None and not Path(args.data).is_dir():
+        raise InputError(f"{args.data}: no such folder")
+    try:
+        content = render(wb, fmt, args.lang, args.data)
+    except DataError as e:
+        raise InputError(str(e)) from None
+    try:
+        out.write_bytes(content)
+    except OSError as e:
+        raise InputError(f"{out}: {e.strerror or e}") from None
+    print(t("report.cli_written", args.lang, path=str(out)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hjemmekit",
@@ -101,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language of text output")
     p.set_defaults(func=_evaluate)
+
+    p = sub.add_parser("report", help="write a workbook's decision document (HTML or Word)")
+    p.add_argument("workbook", metavar="WORKBOOK", help="workbook JSON file")
+    p.add_argument("--format", choices=("html", "docx"),
+                   help="html or docx (default: from the output's suffix, else html)")
+    p.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
+    p.add_argument("-o", "--output", metavar="OUT", required=True, help="file to write")
+    p.add_argument("--data", metavar="DIR",
+                   help="folder of data files for the evaluation (default: the workbook's "
+                   "example data, if it names one)")
+    p.set_defaults(func=_report)
 
     p = sub.add_parser("examples", help="generate an example organisation's data")
     p.add_argument(

@@ -98,8 +98,8 @@ class App(W.VBox):
         self.missing = W.HTML()
         self.prev = W.Button(description=self.tr("app.previous"), icon="")
         self.next = W.Button(description=self.tr("app.next"), button_style="primary")
-        self.prev.on_click(lambda _: self.go(self.step - 1))
-        self.next.on_click(lambda _: self.go(self.step + 1))
+        self.prev.on_click(lambda _: self._step_button(-1))
+        self.next.on_click(lambda _: self._step_button(1))
         footer = W.HBox([self.prev, self.next], layout=W.Layout(justify_content="space-between"))
         footer.add_class("hk-footer")
         self.children = [
@@ -157,28 +157,38 @@ class App(W.VBox):
             options=options, value=s.workbook.id, description=self.tr("app.open"),
             style={"description_width": "initial"}, layout=W.Layout(width="auto"),
         )
-        picker.observe(lambda c: s.open(c["new"]) if c["new"] else None, names="value")
+        picker.observe(lambda c: self._open_picked(c["new"]), names="value")
+        self.picker = picker
         new = W.Button(description=self.tr("app.new"), icon="plus")
-        new.on_click(lambda _: s.new())
+        new.on_click(lambda _: self._new_workbook())
         upload = W.FileUpload(
             accept=".json,application/json", multiple=False, description=self.tr("app.upload"),
             layout=W.Layout(width="auto"),
         )
         upload.observe(self._on_upload, names="value")
+        self.report_button = W.Button(
+            description=self.tr("report.app_make"), icon="",
+            tooltip=self.tr("report.app_help"), layout=W.Layout(width="auto"),
+        )
+        self.report_button.on_click(lambda _: self.make_report())
+        self.report_links = W.HTML()
         self.download = W.HTML()
         self._update_download()
         row = W.HBox([picker, new, upload, self.download], layout=W.Layout(flex_flow="row wrap",
                                                                          align_items="center"))
         row.add_class("hk-picker")
-        box = W.VBox([W.HBox([title, org]), row])
+        report_row = W.HBox([self.report_button, self.report_links],
+                            layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        report_row.add_class("hk-report")
+        box = W.VBox([W.HBox([title, org]), row, report_row])
         box.add_class("hk-workbook")
         return box
 
     def _conflict_box(self) -> W.Widget:
         reload = W.Button(description=self.tr("app.conflict_reload"), button_style="warning")
         keep = W.Button(description=self.tr("app.conflict_keep"))
-        reload.on_click(lambda _: self.session.reload())
-        keep.on_click(lambda _: self.session.keep_as_copy())
+        reload.on_click(lambda _: self._after_switch(self.session.reload))
+        keep.on_click(lambda _: self._after_switch(self.session.keep_as_copy))
         box = W.HBox([reload, keep], layout=W.Layout(display="none"))
         return box
 
@@ -189,6 +199,31 @@ class App(W.VBox):
             self.render()
         elif event == "status":
             self._update_status()
+
+    # Re-rendering replaces the inputs, and the focus would fall back to the page's start:
+    # after an action from the keyboard, the focus goes where the user carries on.
+
+    def _after_switch(self, action: Any) -> None:
+        """Run ``action`` (new, reload, keep as copy); then the cursor is in the title."""
+        action()
+        self.title_input.focus()
+
+    def _new_workbook(self) -> None:
+        self._after_switch(self.session.new)
+
+    def _open_picked(self, workbook_id: str | None) -> None:
+        """Open the workbook chosen in the picker; the focus stays on the (new) picker."""
+        if workbook_id and self.session.open(workbook_id):
+            self.picker.focus()
+
+    def _step_button(self, delta: int) -> None:
+        """Previous/Next: a button that becomes disabled loses the focus; give it to the
+        other one."""
+        self.go(self.step + delta)
+        if delta < 0 and self.prev.disabled:
+            self.next.focus()
+        elif delta > 0 and self.next.disabled:
+            self.prev.focus()
 
     def _on_nav(self, change: dict[str, Any]) -> None:
         if not self._syncing and change["new"] is not None:
@@ -201,7 +236,39 @@ class App(W.VBox):
         f = files_[0]
         self.session.upload(f["name"], bytes(f["content"]))
 
+    def make_report(self) -> None:
+        """Build the decision document (HTML and Word) now and offer both as downloads."""
+        from hjemmekit import report, trialdata
+        from hjemmekit.report_docx import docx_from
+
+        s = self.session
+        wb = s.workbook
+        try:
+            doc = report.build(wb, s.lang, trialdata.for_workbook(s.store, wb))
+            files = [
+                ("html", "text/html;charset=utf-8", report.html_from(doc).encode("utf-8")),
+                ("docx", "application/vnd.openxmlformats-officedocument."
+                         "wordprocessingml.document", docx_from(doc)),
+            ]
+        except Exception as e:  # noqa: BLE001 - a message in the app, never a traceback
+            problem = str(e).splitlines()[0] if str(e) else type(e).__name__
+            self.report_links.value = (
+                f"<p class='hk-error' role='alert'>"
+                f"{esc(self.tr('report.app_failed', problem=problem))}</p>"
+            )
+            return
+        links = "".join(
+            f"<a class='hk-link-button' download='{esc(report.file_name(wb, fmt))}' "
+            f"href='data:{mime};base64,{base64.b64encode(data).decode('ascii')}'>"
+            f"{esc(self.tr(f'report.app_download_{fmt}'))}</a> "
+            for fmt, mime, data in files
+        )
+        made = esc(self.tr("report.app_made", revision=wb.revision))
+        self.report_links.value = f"{links}<span role='status'>{made}</span>"
+
     def _update_download(self) -> None:
+        if hasattr(self, "report_links"):
+            self.report_links.value = ""  # made from an older version: make it again
         name, data = self.session.download()
         href = "data:application/json;base64," + base64.b64encode(data).decode("ascii")
         self.download.value = (
