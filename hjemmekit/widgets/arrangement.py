@@ -118,7 +118,7 @@ class ArrangementView(StepView):
                 f"<h3>{esc(tr('arrangement.no_suitable_heading'))}</h3>"
                 f"<p>{esc(tr('arrangement.no_suitable'))}</p></section>"
             )
-            return [intro, self.no_cases]
+            return [intro, self.no_cases, self._scenarios_section()]
         out: list[W.Widget] = [intro]
         if others:
             out.append(paragraph(tr("arrangement.not_shown", names=", ".join(others))))
@@ -138,7 +138,55 @@ class ArrangementView(StepView):
             self.overview,
             self.case_picker,
             self.editor,
+            self._scenarios_section(),
         ]
+
+    # --- scenarios panel (hjemmekit.widgets.scenarios; built when first opened) ---------
+
+    def _scenarios_section(self) -> W.VBox:
+        """A collapsed "Sammenlign scenarier" section at the end of the step, opened and
+        closed with a button (keyboard-operable, unlike ipywidgets' Accordion header)."""
+        tr = self.tr
+        self.scenarios_box = W.VBox(layout=W.Layout(width="100%", display="none"))
+        self.scenarios_panel: Any = None
+        self.scenarios_toggle = W.Button(description=tr("scenarios.show"),
+                                         layout=W.Layout(width="auto"))
+        self.scenarios_toggle.on_click(lambda _: self.toggle_scenarios())
+        self.scenarios_section = W.VBox(
+            [heading(tr("scenarios.panel_title")), paragraph(tr("scenarios.panel_help")),
+             self.scenarios_toggle, self.scenarios_box],
+            layout=W.Layout(width="100%", margin="16px 0 0 0"),
+        )
+        self.scenarios_section.add_class("hk-card")
+        return self.scenarios_section
+
+    @property
+    def scenarios_open(self) -> bool:
+        return self.scenarios_box.layout.display != "none"
+
+    def toggle_scenarios(self) -> None:
+        if self.scenarios_open:
+            self.scenarios_box.layout.display = "none"
+            self.scenarios_toggle.description = self.tr("scenarios.show")
+        else:
+            self.open_scenarios()
+
+    def open_scenarios(self) -> Any:
+        """Open the section, building the scenarios panel the first time; returns it."""
+        if self.scenarios_panel is None:
+            from hjemmekit.widgets.scenarios import ScenariosPanel
+
+            self.scenarios_panel = ScenariosPanel(self.session, on_adopt=self._scenario_adopted)
+            self.scenarios_box.children = [self.scenarios_panel]
+        self.scenarios_box.layout.display = ""
+        self.scenarios_toggle.description = self.tr("scenarios.hide")
+        return self.scenarios_panel
+
+    def _scenario_adopted(self) -> None:
+        """Show the weekday patterns a chosen scenario wrote into step 4."""
+        if self.case_id is not None and hasattr(self, "editor"):
+            self.editor.children = self._case_editor(self.case_id)
+        self.refresh()
 
     # --- the editor of one case ----------------------------------------------------
 
@@ -215,8 +263,10 @@ class ArrangementView(StepView):
 
         # Meeting rules.
         self.meetings_box = W.VBox(layout=W.Layout(width="100%"))
+        # Synced when the field is left, so "Tilføj mødetype" right after typing sees all
+        # of it (see SuitabilityView.new_name).
         self.new_meeting = W.Text(description=tr("arrangement.new_meeting"),
-                                  layout=W.Layout(width="100%"))
+                                  layout=W.Layout(width="100%"), continuous_update=False)
         self.new_meeting.add_class(STACKED)
         self.add_meeting_button = W.Button(description=tr("arrangement.add_meeting"))
         self.add_meeting_button.on_click(lambda _: self.add_meeting())
@@ -559,6 +609,7 @@ class ArrangementView(StepView):
         if not self._edit(change):
             return False
         self._rebuild_meetings()
+        self.new_meeting.focus()  # the removed row's button is gone, and the focus with it
         return True
 
 
