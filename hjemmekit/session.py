@@ -63,6 +63,17 @@ def example_workbooks() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.json"))}
 
 
+def copy_example(store: WorkbookStore, name: str) -> Workbook | None:
+    """A new copy of the example workbook ``name`` in ``store`` (None: no such example).
+
+    The committed example is never changed; the user works on the copy.
+    """
+    path = example_workbooks().get(name)
+    if path is None:
+        return None
+    return store.copy(load_workbook(path.read_text(encoding="utf-8")))
+
+
 class Session:
     """One user's editing of one workbook at a time."""
 
@@ -197,6 +208,15 @@ class Session:
         self._switch(wb)
         return True
 
+    def open_example(self, name: str) -> bool:
+        """Open a new copy of an example workbook; False (with a message) if unknown."""
+        wb = copy_example(self.store, name)
+        if wb is None:
+            self._set_status("error", "app.status_open_failed", problem=name)
+            return False
+        self._switch(wb)
+        return True
+
     def new(self, title: str = "", organisation: str = "") -> None:
         self._switch(self.store.create(title=title, organisation=organisation, language=self.lang))
 
@@ -260,7 +280,5 @@ def start_session(
             except (StoreError, DocumentError, OSError, ValueError):
                 continue
     if wb is None and example:
-        path = example_workbooks().get(example)
-        if path is not None:
-            wb = store.copy(load_workbook(path.read_text(encoding="utf-8")))
+        wb = copy_example(store, example)
     return Session(store, wb, autosave_delay=autosave_delay)

@@ -17,8 +17,11 @@ import ipywidgets as W
 
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
-from hjemmekit.session import Session, start_session
+from hjemmekit.session import Session, example_workbooks, start_session
 from hjemmekit.widgets.base import STACKED, StepView, css, esc, paragraph
+
+EXAMPLE_PREFIX = "example:"
+"""Picker values for example workbooks (ids never contain a colon)."""
 
 STEP_VIEWS = {
     "context": "hjemmekit.widgets.context:ContextView",
@@ -153,6 +156,11 @@ class App(W.VBox):
         ]
         if s.workbook.id not in {v for _, v in options}:
             options.insert(0, (s.workbook.title or self.tr("app.untitled"), s.workbook.id))
+        options += [
+            (self.tr("app.example_copy", name=self.tr(f"app.example_{name}")),
+             f"{EXAMPLE_PREFIX}{name}")
+            for name in example_workbooks()
+        ]
         picker = W.Dropdown(
             options=options, value=s.workbook.id, description=self.tr("app.open"),
             style={"description_width": "initial"}, layout=W.Layout(width="auto"),
@@ -212,8 +220,15 @@ class App(W.VBox):
         self._after_switch(self.session.new)
 
     def _open_picked(self, workbook_id: str | None) -> None:
-        """Open the workbook chosen in the picker; the focus stays on the (new) picker."""
-        if workbook_id and self.session.open(workbook_id):
+        """Open the workbook chosen in the picker (an example opens as a new copy); the
+        focus stays on the (new) picker."""
+        if not workbook_id:
+            return
+        if workbook_id.startswith(EXAMPLE_PREFIX):
+            opened = self.session.open_example(workbook_id.removeprefix(EXAMPLE_PREFIX))
+        else:
+            opened = self.session.open(workbook_id)
+        if opened:
             self.picker.focus()
 
     def _step_button(self, delta: int) -> None:

@@ -140,3 +140,17 @@ def test_stepper_stays_on_the_step_when_its_labels_change(session: Session):
     app.go(2)
     session.edit(lambda wb: setattr(wb.context, "statement", ""))
     assert app.step == 2
+
+
+def test_picker_offers_examples_and_opens_a_copy(session: Session, store):
+    from hjemmekit.session import example_workbooks
+
+    app = App(session)
+    labels = dict((v, k) for k, v in app.picker.options)
+    assert labels["example:mellemstor-besluttet"].startswith("Eksempel (ny kopi)")
+    before = example_workbooks()["mellemstor-besluttet"].read_bytes()
+    app.picker.value = "example:mellemstor-besluttet"
+    assert session.workbook.title.startswith("Hjemmearbejde i Styrelsen")
+    assert session.workbook.id in {i.id for i in store.list()}
+    assert example_workbooks()["mellemstor-besluttet"].read_bytes() == before
+    assert "Sæt konteksten" in app.heading.value
