@@ -116,7 +116,7 @@ def trend_figure(
                   for m in months if m in points]
             ax.plot(xs, ys, label=_t(f"group_{g}", lang), markersize=5, **STYLE[g])
         ax.set_xlim(date2num(first) - 10, date2num(last) + 10)
-        ax.set_title(q, fontsize=10)
+        ax.set_title(question_text(q, lang, 60), fontsize=9)
         ax.set_ylabel(_t("axis_mean", lang))
         _month_axis(ax, lang)
         _number_axis(ax.yaxis, lang)
@@ -131,15 +131,24 @@ def trend_figure(
 # --- (2) DiD --------------------------------------------------------------------------
 
 
+def question_text(question: str, lang: str = "da", width: int = 38) -> str:
+    """A question's wording (known questions) wrapped for a chart, else its column name."""
+    import textwrap
+
+    from hjemmekit.trialdata import question_label
+
+    return textwrap.fill(question_label(question, lang), width)
+
+
 def did_figure(ev: Evaluation, lang: str = "da") -> Figure:
     """The difference-in-differences of each question with its 95 % interval."""
     qs = ev.survey
-    fig = _new_figure(7.0, 1.2 + 0.45 * max(1, len(qs)))
+    fig = _new_figure(7.0, 1.2 + 0.6 * max(1, len(qs)))
     ax = fig.subplots()
     ax.axvline(0, color="black", linestyle=":", linewidth=1)
     labels = []
     for i, q in enumerate(qs):
-        label = q.question
+        label = question_text(q.question, lang)
         d = q.did
         if d.suppressed or d.estimate is None:
             label += f" ({_t('hidden' if d.suppressed else 'no_data', lang)})"
@@ -156,7 +165,7 @@ def did_figure(ev: Evaluation, lang: str = "da") -> Figure:
     ax.set_xlabel(_t("axis_did", lang))
     _number_axis(ax.xaxis, lang)
     ax.grid(axis="x", color="0.9")
-    ax.set_title(_t("chart_did_title", lang))
+    fig.suptitle(_t("chart_did_title", lang))  # centred on the figure, not the narrow axes
     return fig
 
 
