@@ -204,9 +204,12 @@ class GoalsView(StepView):
         self.undo_button = W.Button(description=tr("goals.undo"), icon="")
         self.undo_button.on_click(lambda _: self.undo_delete())
         self.undo_button.layout.display = None if self._deleted else "none"
+        # The add forms sync once, when the field is left or Enter is pressed: a button
+        # pressed right after typing must not overtake the text (ipywidgets holds back a
+        # field's updates while one is unanswered, but sends clicks at once).
         self.new_goal = W.Text(
             description=tr("goals.new_goal"), placeholder=tr("goals.new_goal_placeholder"),
-            layout=W.Layout(width="100%"),
+            layout=W.Layout(width="100%"), continuous_update=False,
         )
         self.new_goal.add_class(STACKED)
         self.add_goal_button = W.Button(description=tr("goals.add_goal"), icon="")
@@ -214,7 +217,7 @@ class GoalsView(StepView):
         self.add_message = self._note_widget("add")
         self.new_tool = W.Text(
             description=tr("goals.new_tool"), placeholder=tr("goals.new_tool_placeholder"),
-            layout=W.Layout(width="100%"),
+            layout=W.Layout(width="100%"), continuous_update=False,
         )
         self.new_tool.add_class(STACKED)
         self.add_tool_button = W.Button(description=tr("goals.add_tool"), icon="")
@@ -488,6 +491,7 @@ class GoalsView(StepView):
         self._note("examples", "status", self.tr("goals.examples_added", count=len(new)))
         self._deleted = None
         self.rebuild()
+        self._focus(new[0].id)
         return len(new)
 
     def add_goal(self, name: str) -> bool:
@@ -504,11 +508,13 @@ class GoalsView(StepView):
         except Refused as e:
             self._say("add", self.add_message, "error", str(e))
             return False
-        if not self.session.edit(lambda wb: wb.goals.goals.append(Goal(purpose=name))):
+        goal = Goal(purpose=name)
+        if not self.session.edit(lambda wb: wb.goals.goals.append(goal)):
             return self._failed("add", self.add_message)
         self._note("add", "status", self.tr("goals.goal_added", goal=name))
         self._deleted = None
         self.rebuild()
+        self._focus(goal.id)
         return True
 
     def move_goal(self, index: int, step: int) -> bool:
@@ -522,10 +528,12 @@ class GoalsView(StepView):
             items = wb.goals.goals
             items[index], items[target] = items[target], items[index]
 
+        moved = goals[index].id
         if not self.session.edit(move):
             return self._failed("goals", self.goals_message)
         self._notes = {}
         self.rebuild()
+        self._focus(moved, "up" if step < 0 else "down")
         return True
 
     def delete_goal(self, index: int) -> bool:
@@ -540,6 +548,7 @@ class GoalsView(StepView):
         self._deleted = (index, kept)
         self._note("goals", "status", self.tr("goals.deleted", goal=name))
         self.rebuild()
+        self.undo_button.focus()
         return True
 
     def undo_delete(self) -> bool:
@@ -554,6 +563,7 @@ class GoalsView(StepView):
         self._note("goals", "status", self.tr("goals.restored",
                                                goal=goal_name(goal, self.session.lang)))
         self.rebuild()
+        self._focus(goal.id)
         return True
 
     def add_tool(self, name: str) -> bool:
@@ -575,6 +585,7 @@ class GoalsView(StepView):
             return self._failed("tools", self.tool_message)
         self._note("tools", "status", self.tr("goals.tool_added", tool=name))
         self.rebuild()
+        self.new_tool.focus()
         return True
 
     def remove_tool(self, name: str) -> bool:
@@ -592,7 +603,19 @@ class GoalsView(StepView):
             return self._failed("tools", self.tool_message)
         self._note("tools", "status", self.tr("goals.tool_removed", tool=name))
         self.rebuild()
+        self.new_tool.focus()
         return True
+
+    def _focus(self, goal_id: str, button: str = "") -> None:
+        """After a rebuild the old inputs are gone (and the keyboard focus with them): put
+        the focus on the goal's name, or on its "up"/"down" button while that is enabled."""
+        for row in self.rows:
+            if row.goal_id == goal_id:
+                target = getattr(row, button, None) if button else None
+                if target is None or target.disabled:
+                    target = row.name
+                target.focus()
+                return
 
     def _failed(self, slot: str, widget: W.HTML) -> bool:
         problem = dict(self.session.status.fields).get("problem", "")

@@ -64,10 +64,13 @@ class SuitabilityView(StepView):
         self.answer_inputs: dict[str, W.Dropdown] = {}
         self.note_inputs: dict[str, W.Textarea] = {}
 
+        # Synced once, when the field is left: a button pressed right after typing must not
+        # overtake the text (ipywidgets holds back a field's updates while one is
+        # unanswered, but sends clicks at once). The same for the rename field.
         self.new_name = W.Text(
             description=tr("suitability.new_name"),
             placeholder=tr("suitability.new_name_placeholder"),
-            layout=W.Layout(width="100%"),
+            layout=W.Layout(width="100%"), continuous_update=False,
         )
         self.new_name.add_class(STACKED)
         self.new_kind = W.Dropdown(
@@ -171,7 +174,7 @@ class SuitabilityView(StepView):
         # Rename and delete.
         self.rename_input = W.Text(
             value=case.name, description=tr("suitability.rename_label", name=case.name),
-            layout=W.Layout(width="100%"),
+            layout=W.Layout(width="100%"), continuous_update=False,
         )
         self.rename_input.add_class(STACKED)
         self.rename_button = W.Button(description=tr("suitability.rename"))
@@ -298,6 +301,9 @@ class SuitabilityView(StepView):
 
     def _show_confirm(self, show: bool) -> None:
         self.confirm_box.layout.display = "flex" if show else "none"
+        # Into the question when it opens; back to "delete" when it closes (a hidden
+        # button would take the keyboard focus with it).
+        (self.cancel_delete_button if show else self.delete_button).focus()
 
     def _status_problem(self) -> str:
         st = self.session.status
@@ -350,6 +356,7 @@ class SuitabilityView(StepView):
         self.case_id = case_id
         self._rebuild_cases()
         self.rename_message.value = message_html(self.tr("suitability.renamed", name=name))
+        self.rename_input.focus()  # the old input is gone with the rebuild
         return True
 
     def delete_case(self, case_id: str) -> bool:
@@ -369,6 +376,7 @@ class SuitabilityView(StepView):
             return False
         self._rebuild_cases()
         self.add_message.value = message_html(self.tr("suitability.deleted", name=name))
+        self.new_name.focus()  # the deleted case's buttons are gone
         return True
 
     def select_case(self, case_id: str) -> None:

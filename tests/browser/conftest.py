@@ -12,7 +12,14 @@ Fixtures
 ``app_page``                    ``page`` already on the app, rendered (``wait_for_app``).
 ``ui``                          the helpers below, for tests: ``ui.wait_for_app(page)``,
                                 ``ui.axe_violations(page)``, ``ui.assert_no_axe_violations(page)``,
-                                ``ui.screenshot(page, "name")``.
+                                ``ui.screenshot(page, "name")`` (the whole app), and for
+                                keyboard and autosave: ``ui.focused(page)``,
+                                ``ui.tab_to(page, name, tag)``, ``ui.wait_focus(page, name,
+                                tag)``, ``ui.status(page)``,
+                                ``ui.wait_saved(page, after=rev)``, ``ui.saved_revision(page)``;
+                                workbooks: ``ui.create_workbook(server, title=...)`` (in the
+                                store, from the test), ``ui.open_workbook(page, server, id,
+                                step)``, ``ui.workbook_id(page)``.
 
 A test::
 
@@ -377,13 +384,164 @@ def assert_no_axe_violations(page: Any, context: str | None = None) -> None:
         )
 
 
+#: Voilà's Lumino shell is as high as the window and the app scrolls inside <main>, so a
+#: plain full-page screenshot is one window high. This lets the shell grow to its content
+#: for the moment of the screenshot.
+UNCLIP_CSS = """
+html, body, #main, #jp-main-content-panel, #rendered_cells {
+  height: auto !important; overflow: visible !important; contain: none !important; }
+#main, #jp-main-content-panel, #rendered_cells { position: static !important; }
+"""
+
+
 def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
-    """Save ``artifacts/screenshots/<name>.png`` and return its path."""
+    """Save ``artifacts/screenshots/<name>.png`` and return its path; ``full_page`` takes
+    the whole app, not just the part in the window."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "screenshot"
     path = SCREENSHOTS / f"{safe}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    if not full_page:
+        page.screenshot(path=str(path))
+        return path
+    style = page.add_style_tag(content=UNCLIP_CSS)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        style.evaluate("(el) => el.remove()")
     return path
+
+
+# --- keyboard and autosave ---------------------------------------------------------------
+
+#: The focused element: tag, input type and accessible name (its <label>, aria-label or
+#: text), whitespace collapsed; tag "body" when nothing has the focus.
+FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement)
+    return {tag: 'body', type: '', name: ''};
+  let name = '';
+  if (e.labels && e.labels.length) name = e.labels[0].innerText;
+  else if (e.getAttribute('aria-label')) name = e.getAttribute('aria-label');
+  else name = e.innerText || '';
+  return {tag: e.tagName.toLowerCase(), type: e.type || '',
+          name: name.replace(/\\s+/g, ' ').trim()};
+}"""
+
+
+def focused(page: Any) -> dict[str, str]:
+    """``{"tag", "type", "name"}`` of the element with the keyboard focus."""
+    return dict(page.evaluate(FOCUSED_JS))
+
+
+def tab_to(
+    page: Any,
+    name: str | re.Pattern[str],
+    tag: str | None = None,
+    *,
+    limit: int = 150,
+    back: bool = False,
+) -> dict[str, str]:
+    """Press Tab (Shift+Tab with ``back``) until the focused element is called ``name``
+    (exact text, or a pattern searched for) and, if given, is a ``tag``; fail after
+    ``limit`` presses, listing where the focus went."""
+    trail: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        now = focused(page)
+        trail.append(f"{now['tag']}:{now['name'][:50]}")
+        hit = name.search(now["name"]) if isinstance(name, re.Pattern) else now["name"] == name
+        if hit and (tag is None or now["tag"] == tag):
+            return now
+    pytest.fail(
+        f"Tab never reached {tag or 'an element'} named {name!r} in {limit} presses:\n  "
+        + "\n  ".join(trail)
+    )
+
+
+def wait_focus(
+    page: Any, name: str | re.Pattern[str], tag: str | None = None, timeout_ms: int = 10_000
+) -> dict[str, str]:
+    """Wait until the focus is on ``tag`` named ``name`` (after the app moved it)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        now = focused(page)
+        hit = name.search(now["name"]) if isinstance(name, re.Pattern) else now["name"] == name
+        if hit and (tag is None or now["tag"] == tag):
+            return now
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the focus did not move to {tag or 'an element'} named {name!r}; it is on {now}"
+            )
+        page.wait_for_timeout(50)
+
+
+#: The app's status line (role=status): its state class and the saved revision, if any.
+STATUS_JS = """() => {
+  const el = document.querySelector('.hk-status [role=status]');
+  if (!el) return null;
+  const state = (el.className.match(/hk-status-(\\w+)/) || [, ''])[1];
+  const m = el.textContent.match(/\\((?:version) (\\d+)\\)/);
+  return {state, text: el.textContent, revision: m ? parseInt(m[1], 10) : null};
+}"""
+
+
+def status(page: Any) -> dict[str, Any]:
+    """The status line now: ``{"state": saved|pending|conflict|error, "text", "revision"}``."""
+    return dict(page.evaluate(STATUS_JS) or {"state": "", "text": "", "revision": None})
+
+
+def wait_saved(page: Any, after: int = 0, timeout_ms: int = 20_000) -> int:
+    """Wait until the status line says saved ("Gemt …"/"Saved …") with a revision newer
+    than ``after``; return that revision. Fails at once on a conflict or error."""
+    js = (
+        "([after]) => { const s = (" + STATUS_JS + ")(); if (!s) return false;"
+        " if (s.state === 'conflict' || s.state === 'error') return s;"
+        " return s.state === 'saved' && s.revision > after ? s : false; }"
+    )
+    try:
+        handle = page.wait_for_function(js, arg=[after], timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 - a Playwright timeout: say what the status said
+        pytest.fail(
+            f"not saved (newer than revision {after}) within {timeout_ms} ms; "
+            f"status: {status(page)}"
+        )
+    result = handle.json_value()
+    if result["state"] != "saved":
+        pytest.fail(f"expected a save, the status says: {result['text']}")
+    assert re.match(r"^\s*(Gemt|Saved)\b", result["text"]), result["text"]
+    return int(result["revision"])
+
+
+def saved_revision(page: Any, timeout_ms: int = 20_000) -> int:
+    """The revision the status line reports once nothing is waiting to be saved."""
+    return wait_saved(page, after=0, timeout_ms=timeout_ms)
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+
+def create_workbook(server: Server, **fields: Any) -> str:
+    """A new, empty workbook in the server's store (Danish unless ``language`` is given),
+    written from the test process; its id."""
+    from hjemmekit.store import WorkbookStore
+
+    fields.setdefault("language", "da")
+    return str(WorkbookStore(server.store).create(**fields).id)
+
+
+def open_workbook(page: Any, server: Server, workbook_id: str, step: int | None = None) -> None:
+    """Open ``?workbook=ID`` (at step ``step``, 1-5) and wait for the app."""
+    query = f"?workbook={workbook_id}" + (f"&step={step}" if step else "")
+    page.goto(server.url + query)
+    wait_for_app(page)
+
+
+def workbook_id(page: Any) -> str:
+    """The id of the workbook the page shows (from its download link's file name)."""
+    name = page.locator("a[download$='.json']").first.get_attribute("download") or ""
+    found = re.search(r"-([0-9a-f]{12})\.json$", name)
+    assert found, f"no workbook id in the download link {name!r}"
+    return found.group(1)
 
 
 @pytest.fixture(scope="session")
@@ -396,6 +554,15 @@ def ui() -> SimpleNamespace:
         format_violations=format_violations,
         screenshot=screenshot,
         AXE_TAGS=AXE_TAGS,
+        focused=focused,
+        tab_to=tab_to,
+        wait_focus=wait_focus,
+        status=status,
+        wait_saved=wait_saved,
+        saved_revision=saved_revision,
+        create_workbook=create_workbook,
+        open_workbook=open_workbook,
+        workbook_id=workbook_id,
     )
 
 

@@ -204,7 +204,7 @@ def test_voila_notebook_05_renders_offline(
         page.locator("figure.hk-figure img").nth(3).wait_for()
         text = page.locator("main").inner_text()
         assert "Førperiode:" in text and "Forsøgsperiode:" in text
-        assert re.search(r"concentration\s+[+-]\d\.\d{3}", text), "no DiD printed"
+        assert re.search(r"concentration\s+[+-]?\d,\d{3}", text), "no DiD printed (Danish decimals)"
         charts = page.locator(".jp-OutputArea-output img[src^='data:image/png']")
         assert charts.count() >= 4
 
