@@ -112,8 +112,8 @@ def fill_step_2(page: Any, ui: Any) -> None:
     assert ui.focused(page)["name"] == "Målsætning (tekst)"
     type_text(page, ui, TARGET)
     page.keyboard.press("Tab")
-    assert ui.focused(page)["name"] == "Talmål (valgfrit)"
-    type_text(page, ui, "4,2")
+    assert ui.focused(page)["name"] == "Talmål for ændringen (valgfrit)"
+    type_text(page, ui, "0,3")
     page.keyboard.press("Tab")
     assert ui.focused(page)["name"] == "Retning"
     commit(page, ui, "ArrowDown")  # Skal stige
@@ -290,7 +290,7 @@ def test_steps_1_to_4_with_the_keyboard_only(
     assert value(page, "Hvad følger I op med?", 0) == "Spørgsmål i spørgeskema"
     assert value(page, "Indikator (hvad måles)", 0) == INDICATOR
     assert value(page, "Målsætning (tekst)", 0) == TARGET
-    assert value(page, "Talmål (valgfrit)", 0) == "4,2"
+    assert value(page, "Talmål for ændringen (valgfrit)", 0) == "0,3"
     assert value(page, "Retning", 0) == "Skal stige"
     assert value(page, "Hvad følger I op med?", 1) == "Ikke valgt endnu"
     # The own goal: the tools ticked for it.

@@ -126,7 +126,7 @@ def test_step_5_evaluates_and_refuses_a_broken_file(
     # A broken sick-leave file: refused, its problems listed in place, nothing stored.
     # ipywidgets' FileUpload keeps its <input type=file> out of the DOM and clicks it from
     # the button: answer the file chooser that opens (Playwright sets the input's files).
-    upload = page.get_by_role("button", name=re.compile(r"^Upload datafiler"))
+    upload = page.get_by_role("button", name=re.compile(r"^Indlæs datafiler"))
     with page.expect_file_chooser() as chooser:
         upload.click()
     assert chooser.value.is_multiple()

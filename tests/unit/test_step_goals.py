@@ -130,7 +130,7 @@ def test_indicator_and_target_are_saved(session: Session, store):
     assert (goal.indicator_kind, goal.indicator) == ("survey", "concentration")
     assert goal.target == "Flere kan arbejde koncentreret"
     assert (goal.target_value, goal.direction) == (4.2, "increase")
-    assert "skal stige til 4,2" in view.matrix.value
+    assert "skal stige med mindst 4,2" in view.matrix.value
     row.target_value.value = "fire"
     assert "hk-error" in row.error.value and "fire" in row.error.value
     assert store.open(session.workbook.id).goals.goals[0].target_value == 4.2
