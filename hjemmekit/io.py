@@ -178,6 +178,10 @@ MAX_SICK_DAYS_PER_FTE: float = 31.0
 REPORT_LIMIT: int = 200
 #: Files at least this big show progress on stderr while read.
 PROGRESS_BYTES: int = 50_000_000
+#: CSV files at least this big are parsed in parts, one thread per CPU (at most
+#: ``PARALLEL_PARTS``), unless progress is shown (see ``_parse_parallel``).
+PARALLEL_BYTES: int = 16_000_000
+PARALLEL_PARTS: int = 4
 
 _GROUP_VALUES: dict[str, list[str]] = {
     "trial": ["forsøg", "forsøgsgruppe", "forsøgsenhed", "trial", "treatment", "test"],
@@ -426,6 +430,34 @@ class _ProgressReader(io.RawIOBase):
             print(f"reading {self._name}: {step} %", end=end, file=sys.stderr, flush=True)
 
 
+class _SliceReader(io.RawIOBase):
+    """A bytes reader over ``data[start:stop]`` without copying it."""
+
+    def __init__(self, data: bytes, start: int, stop: int) -> None:
+        self._view = memoryview(data)[start:stop]
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = min(len(b), len(self._view) - self._pos)
+        b[:n] = self._view[self._pos:self._pos + n]
+        self._pos += n
+        return n
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = len(self._view) if size is None or size < 0 else min(self._pos + size,
+                                                                     len(self._view))
+        chunk = self._view[self._pos:end].tobytes()
+        self._pos = end
+        return chunk
+
+    def close(self) -> None:
+        self._view.release()
+        super().close()
+
+
 def _decode_check(data: bytes) -> str:
     """The encoding of a text file: utf-8-sig, utf-8, cp1252 or latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -544,18 +576,38 @@ def _parse_csv(
     """
     decimal = "," if sep == ";" else "."
 
+    def read(source: Callable[[], Any], skip: int) -> pd.DataFrame:
+        types = dtypes
+        while True:
+            with source() as handle:
+                frame = pd.read_csv(
+                    handle, sep=sep, names=[*names, _EXTRA], header=None, index_col=False,
+                    dtype=types, decimal=decimal, encoding=encoding, keep_default_na=False,
+                    na_values=[""], on_bad_lines="error", engine="c", skip_blank_lines=True,
+                    skiprows=skip,
+                )
+            # pandas turns categories that all look like numbers (or true/false) into
+            # numbers ("0101" -> 101): read those columns again as text.
+            lost = {c: "str" for c, t in types.items() if t == "category"
+                    and frame[c].cat.categories.inferred_type not in ("string", "empty")}
+            if not lost:
+                return frame
+            types = {**types, **lost}
+
     def parse(content: bytes, show: bool) -> tuple[pd.DataFrame, bool]:
-        source: Any = _ProgressReader(content, name) if show else io.BytesIO(content)
+        # Warnings are caught here, around any threads: catch_warnings is process-wide.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            frame = pd.read_csv(
-                source, sep=sep, names=[*names, _EXTRA], header=None, index_col=False,
-                dtype=dtypes, decimal=decimal, encoding=encoding, keep_default_na=False,
-                na_values=[""], on_bad_lines="error", engine="c", skip_blank_lines=True,
-                skiprows=header_end,
-            )
-        odd = any("does not match length" in str(w.message) for w in caught)
-        return frame, odd
+            if not show:
+                frame = _parse_parallel(content, header_end, read)
+                if frame is not None and not caught:
+                    return frame, False
+                caught.clear()
+            if show:
+                frame = read(lambda: _ProgressReader(content, name), header_end)
+            else:
+                frame = read(lambda: io.BytesIO(content), header_end)
+        return frame, any("does not match length" in str(w.message) for w in caught)
 
     def unreadable(e: Exception) -> None:
         col.add(None, None, f"is not a readable CSV file: {_short(e)}")
@@ -602,6 +654,75 @@ def _parse_csv(
     if lines is not None and len(lines) != len(frame):
         lines = None  # could not line up records and lines: count rows instead
     return frame, lines
+
+
+def _parse_parallel(
+    data: bytes, header_end: int, read: Callable[[Callable[[], Any], int], pd.DataFrame],
+) -> pd.DataFrame | None:
+    """Parse a big CSV in parts on several threads (pandas' parser releases the GIL).
+
+    The parts are cut after a line end. A cut inside a quoted field (a record spanning
+    lines) leaves the part before it ending inside the quotes, which pandas reports
+    ("EOF inside string"); every part parsing cleanly shows each cut was between records,
+    so the parts hold the very records of the whole. None when the file is small, one CPU
+    is all there is, lines end in a lone CR, or the parts do not come out alike (a column
+    numeric in one part and text in another, a bad line, a quote opened and not closed;
+    the caller also drops the parts on any warning): then the caller parses the whole
+    file at once, so results and problems are exactly as without parts.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    parts = min(PARALLEL_PARTS, cpus or 1, len(data) // (PARALLEL_BYTES // 2))
+    if parts < 2 or len(data) < PARALLEL_BYTES:
+        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # lines end in a lone CR somewhere
+    start = 0
+    for _ in range(header_end):
+        start = data.find(b"\n", start) + 1
+        if start <= 0:
+            return None
+    if b'"' in data[:start]:
+        return None  # a quoted header: leave skipping it to pandas
+    bounds = [start]
+    for i in range(1, parts):
+        cut = data.find(b"\n", max(start + (len(data) - start) * i // parts, bounds[-1])) + 1
+        if cut <= 0 or cut >= len(data):
+            break
+        bounds.append(cut)
+    bounds.append(len(data))
+    if len(bounds) < 3:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(span: tuple[int, int]) -> pd.DataFrame:
+        return read(lambda: _SliceReader(data, *span), 0)
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
+            frames = list(pool.map(one, zip(bounds[:-1], bounds[1:], strict=True)))
+    except Exception:  # noqa: BLE001 - parsed whole, any error is reported as before
+        return None
+    if any(list(f.columns) != list(frames[0].columns) for f in frames):
+        return None
+    columns: dict[str, Any] = {}
+    for c in frames[0].columns:
+        parts_c = [f[c] for f in frames]
+        kinds = {str(p.dtype) for p in parts_c}
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts_c):
+            try:
+                columns[c] = pd.api.types.union_categoricals(parts_c)
+            except TypeError:  # e.g. no value at all in one part
+                return None
+        elif kinds <= {"int64", "float64"} or kinds == {"str"}:
+            columns[c] = pd.concat(parts_c, ignore_index=True)
+        else:
+            # Numbers in one part and text in another, or a column of mixed values
+            # (what is a number and what text there depends on where pandas cuts its
+            # own chunks): parse the file whole.
+            return None
+    n = sum(len(f) for f in frames)
+    del frames
+    return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
 
 def _short(e: BaseException) -> str:
@@ -1124,7 +1245,7 @@ def _load(
             if vtype in ("text", "group", "role", "date", "month", "period") or (
                 canonical == "age_group"
             ):
-                dtypes[names[i]] = "str"
+                dtypes[names[i]] = "category"  # parsed once per distinct value
         col.first = header_end + 1
         parsed = _parse_csv(data, name, col, progress, dtypes, encoding, sep, names,
                             header_line, header_end)
