@@ -14,6 +14,7 @@ from importlib.resources import files
 from typing import Any
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from hjemmekit.i18n import t
 from hjemmekit.model import Workbook
@@ -21,6 +22,19 @@ from hjemmekit.session import Session
 
 Getter = Callable[[Workbook], Any]
 Setter = Callable[[Workbook, Any], None]
+
+def _no_null_tooltip(widget: W.Widget, _previous=W.Widget._widget_construction_callback) -> None:
+    """ipywidgets 8.1 writes a missing tooltip into the label's title as the text "null",
+    which screen readers then read out (jupyter-widgets/ipywidgets#3921). Labelled
+    widgets get an empty tooltip instead. Runs before the widget's comm opens, so it
+    costs no message; a callback registered before ours still runs."""
+    if isinstance(widget, DescriptionWidget) and widget.tooltip is None:
+        widget.tooltip = ""
+    if callable(_previous):
+        _previous(widget)
+
+
+W.Widget.on_widget_constructed(_no_null_tooltip)
 
 STACKED = "hk-stacked"
 """CSS class: the description label sits above the input, full width."""

@@ -154,3 +154,11 @@ def test_picker_offers_examples_and_opens_a_copy(session: Session, store):
     assert session.workbook.id in {i.id for i in store.list()}
     assert example_workbooks()["mellemstor-besluttet"].read_bytes() == before
     assert "Sæt konteksten" in app.heading.value
+
+
+def test_no_label_carries_the_text_null_as_its_tooltip(session: Session):
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    app = App(session, step=3)
+    labelled = _find(app, DescriptionWidget)
+    assert labelled and all(w.tooltip is not None for w in labelled)
