@@ -105,8 +105,13 @@ class App(W.VBox):
         self.next.on_click(lambda _: self._step_button(1))
         footer = W.HBox([self.prev, self.next], layout=W.Layout(justify_content="space-between"))
         footer.add_class("hk-footer")
+        # The page template sets <html lang> from this marker (the app's language).
+        lang_marker = W.HTML(
+            f"<span data-hk-lang='{esc(s.lang)}'></span>", layout=W.Layout(display="none")
+        )
         self.children = [
             css(),
+            lang_marker,
             header,
             self._workbook_panel(),
             W.HBox([self.status, self.conflict], layout=W.Layout(align_items="center")),

@@ -117,6 +117,7 @@ def test_new_workbook_is_saved_and_reopened(page: Any, hjemmekit_server: Any, ui
     expect(page.get_by_role("button", name="Previous", exact=True)).to_be_disabled()
     expect(page.get_by_role("heading", level=2, name=re.compile("Set the context"))).to_be_visible()
     expect(page.get_by_text("Language", exact=True)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # WCAG 3.1.1
     expect(page.get_by_label("Workbook title", exact=True)).to_have_value(title)
     expect(page.get_by_label("Organisation", exact=True)).to_have_value(org)
     page.get_by_role("button", name="Next", exact=True).click()
@@ -130,6 +131,7 @@ def test_new_workbook_is_saved_and_reopened(page: Any, hjemmekit_server: Any, ui
     expect(page.get_by_role("button", name="Næste", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Forrige", exact=True)).to_be_disabled()
     expect(page.get_by_role("heading", level=2, name=re.compile("Sæt konteksten"))).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.get_by_label("Arbejdsbogens titel", exact=True)).to_have_value(title)
     stored = WorkbookStore(hjemmekit_server.store).open(new)
     assert (stored.title, stored.organisation, stored.language) == (title, org, "da")
