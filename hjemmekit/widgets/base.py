@@ -8,7 +8,7 @@ view. Setters run inside :meth:`Session.edit`, which validates and autosaves.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -48,6 +48,24 @@ def _css_text() -> str:
 def css() -> W.HTML:
     """The app's style sheet as a hidden element, so views look right in JupyterLab too."""
     return W.HTML(f"<style>{_css_text()}</style>", layout=W.Layout(display="none"))
+
+
+def walk(widget: W.Widget) -> Iterator[W.Widget]:
+    """Every widget in the tree below ``widget``, itself included (depth first)."""
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        yield w
+        stack.extend(getattr(w, "children", ()))
+
+
+def find_widgets(
+    widget: W.Widget,
+    cls: type | tuple[type, ...],
+    predicate: Callable[[Any], bool] = lambda w: True,
+) -> list[Any]:
+    """The widgets of type ``cls`` below ``widget`` for which ``predicate`` holds."""
+    return [w for w in walk(widget) if isinstance(w, cls) and predicate(w)]
 
 
 def esc(text: object) -> str:

@@ -8,18 +8,7 @@ import ipywidgets as W
 
 from hjemmekit.session import Session, start_session
 from hjemmekit.widgets.app import App
-
-
-def _find(widget, cls, predicate=lambda w: True):
-    """All widgets of ``cls`` below ``widget`` for which ``predicate`` holds."""
-    out = []
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        if isinstance(w, cls) and predicate(w):
-            out.append(w)
-        stack.extend(getattr(w, "children", ()))
-    return out
+from hjemmekit.widgets.base import find_widgets as _find
 
 
 def test_title_and_organisation_are_saved(session: Session, store):

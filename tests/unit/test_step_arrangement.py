@@ -11,6 +11,7 @@ from hjemmekit.model import WEEKDAYS, Case
 from hjemmekit.session import Session
 from hjemmekit.widgets.app import App
 from hjemmekit.widgets.arrangement import ArrangementView
+from hjemmekit.widgets.base import walk as _walk
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -225,9 +226,3 @@ def test_every_input_has_a_label_and_every_button_text(cases: Session):
             assert w.description.strip(), w
 
 
-def _walk(widget):
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        yield w
-        stack.extend(getattr(w, "children", ()))

@@ -7,19 +7,8 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.session import Session
 from hjemmekit.widgets.app import App
+from hjemmekit.widgets.base import find_widgets as _find
 from hjemmekit.widgets.goals import GoalsView, format_number, parse_number
-
-
-def _find(widget, cls, predicate=lambda w: True):
-    """All widgets of ``cls`` below ``widget`` for which ``predicate`` holds."""
-    out = []
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        if isinstance(w, cls) and predicate(w):
-            out.append(w)
-        stack.extend(getattr(w, "children", ()))
-    return out
 
 
 def _names(session: Session) -> list[str]:

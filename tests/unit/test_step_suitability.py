@@ -17,6 +17,7 @@ from hjemmekit.verdict import (
     suggest,
 )
 from hjemmekit.widgets.app import App
+from hjemmekit.widgets.base import walk as _walk
 from hjemmekit.widgets.suitability import SuitabilityView
 
 SCRIPT = "<script>alert(1)</script>"
@@ -311,12 +312,6 @@ def test_every_input_has_a_label_and_every_button_text(session: Session):
             assert w.description.strip(), w
 
 
-def _walk(widget):
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        yield w
-        stack.extend(getattr(w, "children", ()))
 
 
 def _html_widgets(widget):

@@ -13,21 +13,13 @@ from hjemmekit.model import TRIAL_REFLECTIONS, Goal
 from hjemmekit.notebook import open_example
 from hjemmekit.session import Session
 from hjemmekit.widgets.app import App
+from hjemmekit.widgets.base import find_widgets as _find
 from hjemmekit.widgets.trial import TrialView, period_problem
 
 UNITS = b"unit,group\nKontor A,trial\nKontor B,comparison\nKontor C,trial\nKontor D,\n"
 BROKEN = b"date,unit,role,concentration\n2026-01-15,Kontor A,employee,4\n2026-13-01,Kontor A,x,4\n"
 
 
-def _find(widget, cls, predicate=lambda w: True):
-    out = []
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        if isinstance(w, cls) and predicate(w):
-            out.append(w)
-        stack.extend(getattr(w, "children", ()))
-    return out
 
 
 def _upload(view: TrialView, name: str, content: bytes) -> None:

@@ -11,6 +11,7 @@ from hjemmekit.model import Case, CaseArrangement, MeetingRule
 from hjemmekit.notebook import open_example
 from hjemmekit.session import Session
 from hjemmekit.widgets.arrangement import ArrangementView
+from hjemmekit.widgets.base import walk as _walk
 from hjemmekit.widgets.scenarios import ScenariosPanel
 
 SCRIPT = "<script>alert(1)</script>"
@@ -269,9 +270,3 @@ def test_step_four_hosts_the_panel_in_a_collapsed_section(tmp_path):
     assert not view.scenarios_open and view.scenarios_panel is p
 
 
-def _walk(widget):
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        yield w
-        stack.extend(getattr(w, "children", ()))
