@@ -32,6 +32,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from hjemmekit import __version__
+from hjemmekit.goaltext import goal_name, indicator_text, target_text, tool_name
 from hjemmekit.i18n import LANGUAGES, day, has, number, t
 from hjemmekit.model import (
     ARRANGEMENT_REFLECTIONS,
@@ -44,7 +45,6 @@ from hjemmekit.model import (
     Case,
     CaseArrangement,
     Decision,
-    Goal,
     Workbook,
 )
 from hjemmekit.rules import (
@@ -281,40 +281,6 @@ class _Text:
 
 def _filled(text: str | None) -> bool:
     return bool(text and text.strip())
-
-
-def goal_name(goal: Goal, lang: str) -> str:
-    """The goal's own text, else the guidance's purpose in ``lang``."""
-    if goal.purpose.strip():
-        return goal.purpose.strip()
-    if goal.purpose_key:
-        return t(f"goals.purpose_{goal.purpose_key}", lang)
-    return "?"
-
-
-def tool_name(tool: str, lang: str) -> str:
-    """A guidance tool's label in ``lang``; an own tool is its own name."""
-    return t(f"goals.tool_{tool}", lang) if tool in TOOLS else tool
-
-
-def _indicator_text(goal: Goal, lang: str) -> str:
-    parts = []
-    if goal.indicator_kind:
-        parts.append(t(f"goals.kind_{goal.indicator_kind}", lang))
-    if goal.indicator.strip():
-        parts.append(goal.indicator.strip())
-    return ": ".join(parts)
-
-
-def _target_text(goal: Goal, lang: str) -> str:
-    parts = [goal.target.strip()] if goal.target.strip() else []
-    if goal.target_value is not None:
-        value = number(goal.target_value, lang, 2).rstrip("0").rstrip(",.")
-        key = f"summary_{goal.direction}" if goal.direction else "summary_value"
-        parts.append(t(f"goals.{key}", lang, value=value))
-    elif goal.direction:
-        parts.append(t(f"goals.direction_{goal.direction}", lang).lower())
-    return "; ".join(parts)
 
 
 def _question_label(question: str, lang: str) -> str:
@@ -634,8 +600,8 @@ class _Builder:
         else:
             part.add(Para(tx("no_tools"), kind="empty"))
         part = s.sub("follow-up", tx("goals_followup_heading"))
-        rows = [[goal_name(g, lang), tx.or_empty(_indicator_text(g, lang)),
-                 tx.or_empty(_target_text(g, lang))] for g in goals]
+        rows = [[goal_name(g, lang), tx.or_empty(indicator_text(g, lang)),
+                 tx.or_empty(target_text(g, lang))] for g in goals]
         part.add(Table(tx("goals_followup_caption"),
                        [tx("col_goal"), tx("col_indicator"), tx("col_target")], rows,
                        widths=[2, 2, 3]))
@@ -1160,7 +1126,7 @@ class _Builder:
     def goal_lines(self) -> list[str]:
         lines = []
         for g in self.wb.goals.goals:
-            target = _target_text(g, self.lang)
+            target = target_text(g, self.lang)
             name = goal_name(g, self.lang)
             lines.append(f"{name} ({target})" if target else name)
         return lines

@@ -66,7 +66,7 @@ def period_problem(
 
 def metric_for_goal(goal: Goal, lang: str) -> Metric | None:
     """The metric that follows a goal's indicator, pre-filled with its target."""
-    from hjemmekit.widgets.goals import target_text
+    from hjemmekit.goaltext import target_text
 
     kind = goal.indicator_kind
     if kind not in MEASURED:
@@ -326,7 +326,7 @@ class TrialView(StepView):
     def _fill_metrics(self) -> None:
         tr, s, lang = self.tr, self.session, self.session.lang
         wb = s.workbook
-        from hjemmekit.widgets.goals import goal_name
+        from hjemmekit.goaltext import goal_name
 
         goals = {g.id: g for g in wb.goals.goals}
         cards: list[W.Widget] = []

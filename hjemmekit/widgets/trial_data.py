@@ -669,7 +669,7 @@ class EvaluationPanel(W.VBox):
         self.results.children = []
 
     def _show(self, ev: Evaluation) -> None:
-        from hjemmekit.widgets.goals import goal_name
+        from hjemmekit.goaltext import goal_name
 
         lang, d = self.lang, ev.design
         names = {g.id: goal_name(g, lang) for g in self.session.workbook.goals.goals}
