@@ -170,7 +170,16 @@ class App(W.VBox):
             options=options, value=s.workbook.id, description=self.tr("app.open"),
             style={"description_width": "initial"}, layout=W.Layout(width="auto"),
         )
-        picker.observe(lambda c: self._open_picked(c["new"]), names="value")
+        # Choosing in the list only selects; the button opens (no change of context on
+        # input, WCAG 3.2.2: arrow keys in the list must not swap the workbook).
+        self.open_button = W.Button(
+            description=self.tr("app.open_button"), disabled=True, layout=W.Layout(width="auto")
+        )
+        self.open_button.on_click(lambda _: self._open_picked(self.picker.value))
+        picker.observe(
+            lambda c: setattr(self.open_button, "disabled", c["new"] == s.workbook.id),
+            names="value",
+        )
         self.picker = picker
         new = W.Button(description=self.tr("app.new"), icon="plus")
         new.on_click(lambda _: self._new_workbook())
@@ -187,8 +196,10 @@ class App(W.VBox):
         self.report_links = W.HTML()
         self.download = W.HTML()
         self._update_download()
-        row = W.HBox([picker, new, upload, self.download], layout=W.Layout(flex_flow="row wrap",
-                                                                         align_items="center"))
+        row = W.HBox(
+            [picker, self.open_button, new, upload, self.download],
+            layout=W.Layout(flex_flow="row wrap", align_items="center"),
+        )
         row.add_class("hk-picker")
         report_row = W.HBox([self.report_button, self.report_links],
                             layout=W.Layout(flex_flow="row wrap", align_items="center"))
@@ -234,7 +245,7 @@ class App(W.VBox):
         else:
             opened = self.session.open(workbook_id)
         if opened:
-            self.picker.focus()
+            self.picker.focus()  # the picker of the rebuilt app
 
     def _step_button(self, delta: int) -> None:
         """Previous/Next: a button that becomes disabled loses the focus; give it to the

@@ -67,6 +67,8 @@ def test_new_open_upload_and_download(session: Session, store):
     assert session.workbook.id != first and len(store.list()) == 2
     picker = _find(app, W.Dropdown, lambda w: w.description == "Åbn arbejdsbog")[0]
     picker.value = first
+    assert session.workbook.id != first, "choosing in the list alone must not switch"
+    app.open_button.click()
     assert session.workbook.id == first and app.title_input.value == "Test"
     name, data = session.download()
     assert name.endswith(".json") and json.loads(data)["id"] == first
@@ -139,6 +141,7 @@ def test_picker_offers_examples_and_opens_a_copy(session: Session, store):
     assert labels["example:mellemstor-besluttet"].startswith("Eksempel (ny kopi)")
     before = example_workbooks()["mellemstor-besluttet"].read_bytes()
     app.picker.value = "example:mellemstor-besluttet"
+    app.open_button.click()
     assert session.workbook.title.startswith("Hjemmearbejde i Styrelsen")
     assert session.workbook.id in {i.id for i in store.list()}
     assert example_workbooks()["mellemstor-besluttet"].read_bytes() == before
