@@ -692,6 +692,10 @@ class _Builder:
         arrangements = self.wb.arrangement.arrangements
         if not arrangements:
             return s.add(self.empty())
+        chosen = next((sc for sc in self.wb.arrangement.scenarios
+                       if sc.id == self.wb.arrangement.chosen), None)
+        if chosen is not None:
+            s.add(Para(chosen.name or "–", label=tx("chosen_scenario")))
         for n, a in enumerate(arrangements):
             case = self.cases.get(a.case_id)
             verdict = self.verdict(case.verdict) if case else "–"

@@ -408,3 +408,16 @@ def _all(widget, cls):
             out.append(w)
         stack.extend(getattr(w, "children", ()))
     return out
+
+
+def test_the_chosen_scenario_is_named_in_step_4():
+    from hjemmekit.example_workbooks import decided
+    from hjemmekit.model import Scenario, ScenarioRule
+    from hjemmekit.report import render_html
+
+    wb = decided()
+    wb.arrangement.scenarios = [Scenario(id="s1", name="To faste dage <b>", rules=[
+        ScenarioRule(all_units=True, kind="fixed_recurring", home_days=["tue", "thu"])])]
+    wb.arrangement.chosen = "s1"
+    html = render_html(wb, "da", data=None)
+    assert "Valgt scenarie" in html and "To faste dage &lt;b&gt;" in html
