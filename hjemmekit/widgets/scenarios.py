@@ -330,7 +330,7 @@ class ScenariosPanel(W.VBox):
                 box.observe(lambda c, w=which, d_=d, b=box, m=message:
                             self._day_changed(sid, i, w, d_, b, c["new"], m), names="value")
                 boxes[which][d] = box
-            rows.append(W.HBox(list(boxes[which].values()), layout=W.Layout(flex_flow="row wrap")))
+            rows.append(W.VBox(list(boxes[which].values()), layout=W.Layout(margin="0 24px 0 0")))
         averages = [(tr("average_none"), "")] + [
             (sc.people(v, self.session.lang), v) for v in AVERAGE_STEPS]
         if r.home_days_per_week is not None and r.home_days_per_week not in AVERAGE_STEPS:
@@ -356,7 +356,9 @@ class ScenariosPanel(W.VBox):
             heading(sc.rule_label(r, i, self.wb, self.session.lang), 5),
             W.HBox([case, kind, average], layout=W.Layout(flex_flow="row wrap")),
             all_units, units,
-            paragraph(tr("days_help")), *rows, message, screen, W.HBox([remove]),
+            paragraph(tr("days_help")),
+            W.HBox(rows, layout=W.Layout(flex_flow="row wrap")),
+            message, screen, W.HBox([remove]),
         ])
         card.add_class("hk-card")
         return card
