@@ -8,6 +8,7 @@ reported in one line and exit 1.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -44,17 +45,56 @@ def _validate(args: argparse.Namespace) -> int:
     return validate_command(args.file, kind=args.kind)
 
 
+def _tune_malloc() -> None:
+    """Let glibc's malloc keep and reuse freed big arrays (``evaluate`` only).
+
+    Evaluating a big folder makes many large temporary arrays. By default glibc gives
+    each one its own ``mmap`` and returns it to the system when it is freed, so the
+    next array of that size faults in fresh pages again: on the state example that was
+    0.6-1.1 s of system time. With these thresholds freed memory stays in the heap and
+    is reused; with one arena, also what the CSV parser's threads freed (without it the
+    peak memory rises by about 250 MB). Output is unchanged. Linux with glibc only;
+    elsewhere, or if anything is amiss, nothing happens. The settings stay for the rest
+    of the process: they only change where memory comes from.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+        mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        mallopt.restype = ctypes.c_int
+    except (AttributeError, OSError, ValueError):
+        return
+    mallopt(-8, 1)  # M_ARENA_MAX: the parser threads share the one heap (reuse across)
+    mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: mmap only blocks of 256 MB and more
+    mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GB freed at the heap's top
+    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from hjemmekit.evaluation import evaluate_command
 
-    return evaluate_command(
-        args.data_dir,
-        workbook=args.workbook,
-        baseline=args.baseline,
-        trial=args.trial,
-        as_json=args.json,
-        lang=args.lang,
-    )
+    _tune_malloc()
+    # Evaluating makes many objects and hardly any cycles: the collector's passes over
+    # them (about 0.08 s on the state example) would free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return evaluate_command(
+            args.data_dir,
+            workbook=args.workbook,
+            baseline=args.baseline,
+            trial=args.trial,
+            as_json=args.json,
+            lang=args.lang,
+        )
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _examples(args: argparse.Namespace) -> int:

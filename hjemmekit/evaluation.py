@@ -551,6 +551,9 @@ class Evaluation:
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON document (contract); no NaN, hidden figures are null."""
+        return self._json_dict(_unit_dicts(self.units))
+
+    def _json_dict(self, units: Any) -> dict[str, Any]:
         design = self.design.to_dict()
         design["units"] = {
             g: sorted(u for u, gg in self.groups.items() if gg == g) for g in GROUPS
@@ -560,7 +563,7 @@ class Evaluation:
             "design": design,
             "survey": [q.to_dict() for q in self.survey],
             "sickleave": sick.to_dict(),
-            "units": [u.to_dict() for u in self.units],
+            "units": units,
             "goals": [g.to_dict() for g in self.goals],
             "by_role": [r.to_dict() for r in self.by_role],
             "production": [p.to_dict() for p in self.production],
@@ -582,6 +585,22 @@ def _num(x: Any) -> Any:
         return int(x)
     f = float(x)
     return None if math.isnan(f) or math.isinf(f) else f
+
+
+def _unit_dicts(units: Sequence[UnitFigure]) -> list[dict[str, Any]]:
+    """``[u.to_dict() for u in units]``, faster (120,000 figures for the whole state): a
+    Python int, None or a finite Python float is what ``_num`` returns it as."""
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for u in units:
+        n, v = u.n, u.value
+        if not (n is None or type(n) is int or (type(n) is float and n - n == 0.0)):
+            n = _num(n)
+        if not (v is None or type(v) is int or (type(v) is float and v - v == 0.0)):
+            v = _num(v)
+        append({"unit": u.unit, "measure": u.measure, "period": u.period, "n": n,
+                "value": v, "suppressed": u.suppressed})
+    return out
 
 
 def _empty_sickleave() -> SickLeaveResult:
@@ -645,7 +664,10 @@ def _factorize(values: Any, sort: bool = False) -> tuple[np.ndarray, np.ndarray]
         try:
             from pandas._libs.hashtable import PyObjectHashTable
 
-            arr = values.to_numpy(dtype=object, na_value=np.nan)
+            arr = getattr(values.array, "_ndarray", None) if isinstance(
+                dtype, pd.StringDtype) else None  # str or NA only: as is, without a copy
+            if not isinstance(arr, np.ndarray) or arr.dtype != object or arr.ndim != 1:
+                arr = values.to_numpy(dtype=object, na_value=np.nan)
             uniques, codes = PyObjectHashTable(1024).factorize(arr)
         except (ImportError, AttributeError, TypeError, ValueError):
             pass
@@ -1393,7 +1415,85 @@ def _json_records(items: Sequence[Any]) -> bool:
     return keys == {str} and values <= _JSON_PLAIN
 
 
+class _UnitRecords:
+    """The per-unit figures in a document for :func:`_json_text`, which writes them
+    straight from the figures (for :func:`json.dumps`: their dicts)."""
+
+    def __init__(self, units: Sequence[UnitFigure]) -> None:
+        self.units = units
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, _UnitRecords):
+        return _unit_dicts(o.units)
+    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+
+def _json_number(x: Any) -> str:
+    """``_num(x)`` as JSON text."""
+    if x is None:
+        return "null"
+    if type(x) is int:
+        return int.__repr__(x)
+    if type(x) is float and x - x == 0.0:
+        return float.__repr__(x)
+    s = _json_scalar(_num(x))
+    if s is None:
+        raise _NotPlain
+    return s
+
+
+def _unit_records_json(units: Sequence[UnitFigure], nl: str, step: str) -> str:
+    """The text ``_json_write`` makes of ``[u.to_dict() for u in units]`` (120,000 figures
+    for the whole state), without the dicts."""
+    if not units:
+        return "[]"
+    inner = nl + step
+    f = inner + step
+    text: dict[Any, str] = {}
+    flags = {True: "true", False: "false"}
+    records: list[str] = []
+    append = records.append
+    for u in units:
+        unit, measure, period, hid = u.unit, u.measure, u.period, u.suppressed
+        a = text.get(unit) if type(unit) is str else None
+        if a is None:
+            if type(unit) is not str:
+                raise _NotPlain
+            a = text[unit] = _json_str(unit)
+        b = text.get(measure) if type(measure) is str else None
+        if b is None:
+            if type(measure) is not str:
+                raise _NotPlain
+            b = text[measure] = _json_str(measure)
+        c = text.get(period) if type(period) is str else None
+        if c is None:
+            if type(period) is not str:
+                raise _NotPlain
+            c = text[period] = _json_str(period)
+        if type(hid) is not bool:
+            raise _NotPlain
+        n, v = u.n, u.value
+        # _json_number, inlined for the usual Python int, finite float or None
+        if type(n) is int:
+            n = int.__repr__(n)
+        elif type(n) is float and n - n == 0.0:
+            n = float.__repr__(n)
+        else:
+            n = _json_number(n)
+        if type(v) is float and v - v == 0.0:
+            v = float.__repr__(v)
+        else:
+            v = _json_number(v)
+        append(f'{{{f}"unit": {a},{f}"measure": {b},{f}"period": {c},{f}"n": {n},'
+               f'{f}"value": {v},{f}"suppressed": {flags[hid]}{inner}}}')
+    return "[" + inner + ("," + inner).join(records) + nl + "]"
+
+
 def _json_write(o: Any, nl: str, step: str, parts: list[str]) -> None:
+    if type(o) is _UnitRecords:
+        parts.append(_unit_records_json(o.units, nl, step))
+        return
     s = _json_scalar(o)
     if s is not None:
         parts.append(s)
@@ -1445,7 +1545,8 @@ def _json_text(doc: Any, indent: int = 2) -> str:
         _json_write(doc, "\n", " " * indent, parts)
         return "".join(parts)
     except (_NotPlain, ValueError):
-        return json.dumps(doc, ensure_ascii=False, allow_nan=False, indent=indent)
+        return json.dumps(doc, ensure_ascii=False, allow_nan=False, indent=indent,
+                          default=_json_default)
 
 
 def _fmt(x: float | None, lang: str, digits: int = 2, hidden: bool = False) -> str:
@@ -1637,7 +1738,7 @@ def evaluate_command(
         return 2
     ev = evaluate(data, design, wb)
     if as_json:
-        print(_json_text(ev.to_json_dict()))
+        print(_json_text(ev._json_dict(_UnitRecords(ev.units))))
     else:
         print(format_text(ev, lang))
     return 0

@@ -697,31 +697,48 @@ def _parse_parallel(
     def one(span: tuple[int, int]) -> pd.DataFrame:
         return read(lambda: _SliceReader(data, *span), 0)
 
+    pool = ThreadPoolExecutor(max_workers=len(bounds) - 1)
     try:
-        with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
+        try:
             frames = list(pool.map(one, zip(bounds[:-1], bounds[1:], strict=True)))
-    except Exception:  # noqa: BLE001 - parsed whole, any error is reported as before
-        return None
-    if any(list(f.columns) != list(frames[0].columns) for f in frames):
-        return None
-    columns: dict[str, Any] = {}
-    for c in frames[0].columns:
-        parts_c = [f[c] for f in frames]
-        kinds = {str(p.dtype) for p in parts_c}
-        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts_c):
-            try:
-                columns[c] = pd.api.types.union_categoricals(parts_c)
-            except TypeError:  # e.g. no value at all in one part
-                return None
-        elif kinds <= {"int64", "float64"} or kinds == {"str"}:
-            columns[c] = pd.concat(parts_c, ignore_index=True)
-        else:
-            # Numbers in one part and text in another, or a column of mixed values
-            # (what is a number and what text there depends on where pandas cuts its
-            # own chunks): parse the file whole.
+        except Exception:  # noqa: BLE001 - parsed whole, any error is reported as before
             return None
-    n = sum(len(f) for f in frames)
-    del frames
+        if any(list(f.columns) != list(frames[0].columns) for f in frames):
+            return None
+        n = sum(len(f) for f in frames)
+        offsets = np.cumsum([0, *(len(f) for f in frames)]).tolist()
+        columns: dict[str, Any] = {}
+        copies: list[tuple[np.ndarray, list[np.ndarray]]] = []
+        for c in frames[0].columns:
+            parts_c = [f[c] for f in frames]
+            kinds = {str(p.dtype) for p in parts_c}
+            if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts_c):
+                try:
+                    columns[c] = pd.api.types.union_categoricals(parts_c)
+                except TypeError:  # e.g. no value at all in one part
+                    return None
+            elif kinds <= {"int64", "float64"}:
+                # What pd.concat makes of them (int64, or float64 when any part is),
+                # the parts copied in on the threads (numpy lets go of the GIL).
+                out = np.empty(n, dtype=np.float64 if "float64" in kinds else np.int64)
+                copies.append((out, [p.to_numpy() for p in parts_c]))
+                columns[c] = out
+            elif kinds == {"str"}:
+                columns[c] = pd.concat(parts_c, ignore_index=True)
+            else:
+                # Numbers in one part and text in another, or a column of mixed values
+                # (what is a number and what text there depends on where pandas cuts
+                # its own chunks): parse the file whole.
+                return None
+        del frames
+
+        def fill(i: int) -> None:
+            for out, parts_c in copies:
+                out[offsets[i]:offsets[i + 1]] = parts_c[i]
+
+        list(pool.map(fill, range(len(offsets) - 1)))
+    finally:
+        pool.shutdown()
     return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
 
