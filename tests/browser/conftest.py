@@ -36,13 +36,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +46,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from servers import HOST, free_port, http_status, stop
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
 APP_TIMEOUT_MS = 60_000
 CHROMIUM_ARGS = [
@@ -71,13 +67,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 READY_BUTTON = re.compile(r"^\s*(Næste|Next)\s*$")
 #: Voilà's stripped cell error (show_tracebacks=False) or a kernel error output.
 APP_ERROR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def chromium_executable() -> str:
@@ -127,68 +116,6 @@ class Server:
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _http_status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - local URL
-            return int(resp.status)
-    except urllib.error.HTTPError as e:
-        return int(e.code)
-    except OSError:
-        return None
-
-
-def _proc_info(pid: int) -> tuple[int, str] | None:
-    """(parent pid, start time) of a process, from /proc (Linux); None if it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    return int(fields[1]), fields[19]  # ppid, starttime (fields 4 and 22 of stat)
-
-
-def _descendants(pid: int) -> list[tuple[int, str]]:
-    """All descendants of ``pid`` with their start times. Kernels run in sessions of their
-    own, so the server's process group does not cover them."""
-    table = {
-        int(e.name): info
-        for e in Path("/proc").glob("[0-9]*")
-        if (info := _proc_info(int(e.name))) is not None
-    }
-    found: list[tuple[int, str]] = []
-    todo = [pid]
-    while todo:
-        parent = todo.pop()
-        children = [p for p, (pp, _) in table.items() if pp == parent]
-        found += [(p, table[p][1]) for p in children]
-        todo += children
-    return found
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the server (TERM: it shuts its kernels down), then KILL whatever is left."""
-    if proc.poll() is not None:
-        return
-    kernels = _descendants(proc.pid)
-    try:
-        pgid = os.getpgid(proc.pid)
-    except ProcessLookupError:
-        return
-    os.killpg(pgid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(pgid, signal.SIGKILL)
-        proc.wait(timeout=5)
-    for pid, started in kernels:  # kernels that outlived the server (same pid *and* start)
-        info = _proc_info(pid)
-        if info is not None and info[1] == started:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
 def start_server(
     store: Path, log_dir: Path, extra_args: list[str] | None = None, port: int | None = None
 ) -> Server:
@@ -231,10 +158,10 @@ def start_server(
                 f"hjemmekit serve exited with {proc.returncode}:\n{server.stderr()}",
                 pytrace=False,
             )
-        if _http_status(probe) == 200:
+        if http_status(probe) == 200:
             return server
         time.sleep(0.2)
-    _stop(proc)
+    stop(proc)
     pytest.fail(
         f"hjemmekit serve did not answer 200 on {probe} within {START_TIMEOUT_S:.0f} s; "
         f"stderr:\n{server.stderr()}",
@@ -250,7 +177,7 @@ def hjemmekit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     try:
         yield server
     finally:
-        _stop(server.proc)
+        stop(server.proc)
 
 
 @pytest.fixture(scope="session")

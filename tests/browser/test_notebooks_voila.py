@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from servers import HOST, free_port, http_status, stop
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = "notebooks/05_forsoeg_og_evaluering.ipynb"
-HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
 #: The notebook loads the example data, evaluates and draws four charts before the page
 #: is complete: allow for a slow, shared machine.
@@ -54,78 +50,11 @@ class VoilaServer:
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - local URL
-            return int(resp.status)
-    except urllib.error.HTTPError as e:
-        return int(e.code)
-    except OSError:
-        return None
-
-
-def _start_time(pid: int) -> str | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
-def _descendants(pid: int) -> list[tuple[int, str]]:
-    """Every process below ``pid`` with its start time (kernels get sessions of their own,
-    so the server's process group does not reach them)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        for child, pp in parents.items():
-            if pp == parent and (started := _start_time(child)) is not None:
-                found.append((child, started))
-                todo.append(child)
-    return found
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """TERM the server's process group (Voilà shuts its kernels down), KILL what is left."""
-    if proc.poll() is not None:
-        return
-    kernels = _descendants(proc.pid)
-    try:
-        pgid = os.getpgid(proc.pid)
-    except ProcessLookupError:
-        return
-    os.killpg(pgid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(pgid, signal.SIGKILL)
-        proc.wait(timeout=5)
-    for pid, started in kernels:  # only the very processes it started (pid *and* start time)
-        if _start_time(pid) == started:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
 @pytest.fixture(scope="module")
 def voila_05(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     """``voila notebooks/05_forsoeg_og_evaluering.ipynb`` from the repository root."""
     log_dir = tmp_path_factory.mktemp("voila-05")
-    port = _free_port()
+    port = free_port()
     voila = Path(sys.executable).with_name("voila")
     cmd = [str(voila), NOTEBOOK, "--port", str(port), "--no-browser", f"--Voila.ip={HOST}"]
     # The notebook's example workbook copy goes to a temporary folder: keep it in ours.
@@ -144,7 +73,7 @@ def voila_05(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
         # (GET / would start a kernel and run the whole notebook just to probe).
         probe = f"{server.origin}/voila/templates/hjemmekit/static/index.css"
         deadline = time.monotonic() + START_TIMEOUT_S
-        while _status(probe) != 200:
+        while http_status(probe) != 200:
             if proc.poll() is not None:
                 pytest.fail(f"voila exited with {proc.returncode}:\n{server.stderr()[-4000:]}",
                             pytrace=False)
@@ -154,7 +83,7 @@ def voila_05(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
             time.sleep(0.2)
         yield server
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_voila_notebook_05_renders_offline(
