@@ -43,6 +43,7 @@ import importlib
 import itertools
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -829,17 +830,38 @@ def _fine_table(
         "period": wave_period[wave],
         "month": wave_dates.astype("datetime64[M]")[wave],
     }
-    shifts: dict[str, float] = {}
-    for i, q in enumerate(questions):
-        y = _float(survey[q])[idx]
+    def sums(column: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        y = column[idx]
         valid = ~np.isnan(y)
         shift = float(y[valid].mean()) if valid.any() else 0.0
-        shifts[q] = shift
         d = np.where(valid, y - shift, 0.0)
-        cols[f"n{i}"] = np.bincount(fine_code, weights=valid, minlength=m)
-        cols[f"s{i}"] = np.bincount(fine_code, weights=d, minlength=m)
-        cols[f"ss{i}"] = np.bincount(fine_code, weights=d * d, minlength=m)
+        return (shift, np.bincount(fine_code, weights=valid, minlength=m),
+                np.bincount(fine_code, weights=d, minlength=m),
+                np.bincount(fine_code, weights=d * d, minlength=m))
+
+    columns = [_float(survey[q]) for q in questions]
+    if len(columns) > 1 and len(idx) >= 200_000 and _cpus() > 1:
+        # numpy lets go of the GIL here; each question's sums are the same either way
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(sums, columns))
+    else:
+        results = [sums(c) for c in columns]
+    shifts: dict[str, float] = {}
+    for i, (q, (shift, n, s, ss)) in enumerate(zip(questions, results, strict=True)):
+        shifts[q] = shift
+        cols[f"n{i}"] = n
+        cols[f"s{i}"] = s
+        cols[f"ss{i}"] = ss
     return _Fine(pd.DataFrame(cols), list(questions), shifts, sorted_names)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -> pd.DataFrame:
@@ -848,12 +870,15 @@ def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -
     qs = fine.questions
     ncols = [f"n{i}" for i in range(len(qs))]
     if t.empty or not qs:
-        return pd.DataFrame(columns=[*by, "question", "n", "mean", "rss", "ok"])
-    per_wave = t.groupby([*by, "wave"], sort=False)[ncols].sum()
-    low = per_wave.where(per_wave > 0).groupby(level=list(range(len(by))), sort=False).min()
-    sums = t.groupby(by, sort=True)[[c for i in range(len(qs)) for c in
-                                     (f"n{i}", f"s{i}", f"ss{i}")]].sum()
-    low = low.reindex(sums.index)
+        return pd.DataFrame(columns=[*by, "question", "n", "mean", "rss", "ok", "qi"])
+    grouped = t.groupby(by, sort=True)
+    sums = grouped[[c for i in range(len(qs)) for c in (f"n{i}", f"s{i}", f"ss{i}")]].sum()
+    low = _lowest_wave(t, grouped, ncols, len(sums))
+    if low is None:
+        per_wave = t.groupby([*by, "wave"], sort=False)[ncols].sum()
+        low = per_wave.where(per_wave > 0).groupby(level=list(range(len(by))),
+                                                   sort=False).min()
+        low = low.reindex(sums.index)
     frames = []
     for i, q in enumerate(qs):
         n = sums[f"n{i}"].to_numpy()
@@ -870,8 +895,38 @@ def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -
         frame["mean"] = mean
         frame["rss"] = rss
         frame["ok"] = ok
+        frame["qi"] = i
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _lowest_wave(
+    t: pd.DataFrame, grouped: Any, ncols: list[str], size: int
+) -> pd.DataFrame | None:
+    """Per group of ``grouped`` (in its order) and count column: the smallest count in a
+    wave with answers (NaN when none). The counts are whole numbers, so summing them with
+    ``bincount`` gives exactly what the group sums give. None when that does not apply."""
+    gid = grouped.ngroup().to_numpy()
+    wave = t["wave"].to_numpy()
+    if (
+        gid.dtype.kind != "i" or wave.dtype.kind not in "iu" or not len(gid)
+        or gid.min() < 0 or wave.min() < 0
+    ):
+        return None
+    n_waves = int(wave.max()) + 1
+    key = gid.astype(np.int64) * n_waves + wave
+    out = {}
+    for c in ncols:
+        n = t[c].to_numpy(dtype=float)
+        if not np.array_equal(n, np.floor(n)) or (len(n) and np.abs(n).max() >= 2.0**52):
+            return None
+        per_wave = np.bincount(key, weights=n, minlength=size * n_waves)
+        per_wave = per_wave.reshape(size, n_waves)
+        per_wave[per_wave <= 0] = np.inf
+        lo = per_wave.min(axis=1)
+        lo[np.isinf(lo)] = np.nan
+        out[c] = lo
+    return pd.DataFrame(out)
 
 
 def _did(cells: dict[tuple[int, int], tuple[float, float, float, bool]]) -> DiD:
@@ -961,8 +1016,7 @@ def _survey(
         u = _with_totals(u, g)
         u["hidden"] = _secondary(u, ["question", "group", "period"], "unit",
                                  names=fine.unit_names)
-        order = {q: i for i, q in enumerate(fine.questions)}
-        u = u[u["n"] > 0].assign(_q=u["question"].map(order))
+        u = u[u["n"] > 0].assign(_q=u["qi"])  # the question's position in fine.questions
         u = u.sort_values(["_q", "unit", "period"], kind="stable")  # unit: by name
         # What _cell does, a column at a time (n > 0 here): ~100,000 rows for the state.
         hidden = u["hidden"].to_numpy(dtype=bool)
@@ -970,14 +1024,17 @@ def _survey(
         means = u["mean"].to_numpy(dtype=float).tolist()
         group_names = np.array(GROUPS[::-1], dtype=object)[u["group"].to_numpy(dtype=np.int64)]
         period_names = np.array(PERIODS, dtype=object)[u["period"].to_numpy(dtype=np.int64)]
-        units = [
-            UnitFigure(unit, grp, q, per, None if hid else n, None if hid else mean, hid)
-            for unit, grp, q, per, n, mean, hid in zip(
-                fine.unit_names[u["unit"].to_numpy(dtype=np.int64)].tolist(),
-                group_names.tolist(),
-                u["question"].to_numpy(dtype=object).tolist(), period_names.tolist(),
-                counts, means, hidden.tolist(), strict=True)
-        ]
+        shown_n = np.array(counts, dtype=object)  # the same int and float objects
+        shown_n[hidden] = None
+        shown_mean = np.array(means, dtype=object)
+        shown_mean[hidden] = None
+        units = list(map(
+            UnitFigure,
+            fine.unit_names[u["unit"].to_numpy(dtype=np.int64)].tolist(),
+            group_names.tolist(),
+            u["question"].to_numpy(dtype=object).tolist(), period_names.tolist(),
+            shown_n.tolist(), shown_mean.tolist(), hidden.tolist(),
+        ))
 
     # Monthly trend per group (a month is hidden when any wave in it fails the k-rule).
     tr = _cells(fine, ["group", "month"], k)
@@ -1046,12 +1103,21 @@ def _wishes(
     y = y[idx]
     out: list[WishFigure] = []
     cols = (["role"] if "role" in survey else []) + [b for b in background if b in survey]
+    found: dict[str, tuple[np.ndarray, list[str]]] = {}
+    if "role" in cols:
+        found["role"] = (np.where(rows.role[idx] < 2, rows.role[idx], -1), list(ROLES))
+    others = [(col, survey[col]) for col in cols if col != "role"]
+    if len(others) > 1 and len(idx) >= 200_000 and _cpus() > 1:
+        # numpy mostly lets go of the GIL here; the codes are the same either way
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found.update(zip([c for c, _ in others], pool.map(
+                lambda item: _categories(item[0], item[1], idx), others), strict=True))
+    else:
+        found.update((col, _categories(col, values, idx)) for col, values in others)
     for col in cols:
-        if col == "role":
-            codes = np.where(rows.role[idx] < 2, rows.role[idx], -1)
-            labels = list(ROLES)
-        else:
-            codes, labels = _categories(col, survey[col], idx)
+        codes, labels = found[col]
         slot = codes + 1  # 0 = not stated
         n_slots = len(labels) + 1
         per_wave = np.bincount(slot * n_waves + wave, minlength=n_slots * n_waves)
@@ -1104,9 +1170,11 @@ def _sickleave(
 ) -> tuple[SickLeaveResult, list[UnitFigure]]:
     month = _as_datetime(sick["month"]).astype("datetime64[M]")
     period = _period_codes(month.astype("datetime64[ns]"), design, monthly=True)
-    _, group, _ = _group_codes(sick["unit"], groups)
+    codes, group, names = _group_codes(sick["unit"], groups)
+    # Units as their rank by name, so grouping and sorting by them is by name.
+    unit_names, rank = np.unique(names, return_inverse=True)  # names are str
     f = pd.DataFrame({
-        "unit": sick["unit"].astype(str).to_numpy(), "group": group, "period": period,
+        "unit": np.append(rank.reshape(-1), -1)[codes], "group": group, "period": period,
         "month": month, "fte": _float(sick["fte"]), "sick": _float(sick["sick_days"]),
     })
     f = f[(f["group"] >= 0) & (f["period"] >= 0) & f["fte"].notna() & f["sick"].notna()]
@@ -1154,8 +1222,8 @@ def _sickleave(
             shown[a, b] = not r.hidden and r.fte_sum > 0
         u["total_shown"] = shown[u["group"].to_numpy(dtype=np.int64),
                                  u["period"].to_numpy(dtype=np.int64)]
-        u["hidden"] = _secondary(u, ["group", "period"], "unit")
-        u = u.sort_values(["unit", "period"], kind="stable")
+        u["hidden"] = _secondary(u, ["group", "period"], "unit", names=unit_names)
+        u = u.sort_values(["unit", "period"], kind="stable")  # unit: by name
         # What sick_cell does, a column at a time.
         has = (u["fte_sum"].to_numpy(dtype=float) > 0).tolist()
         hidden = u["hidden"].to_numpy(dtype=bool).tolist()
@@ -1166,7 +1234,7 @@ def _sickleave(
                        (fte if not hid else None) if ok else 0,
                        rate if ok and not hid else None, ok and hid)
             for unit, grp, per, ok, hid, fte, rate in zip(
-                u["unit"].to_numpy(dtype=object).tolist(), group_names.tolist(),
+                unit_names[u["unit"].to_numpy(dtype=np.int64)].tolist(), group_names.tolist(),
                 period_names.tolist(), has, hidden, u["fte"].to_numpy(dtype=float).tolist(),
                 u["rate"].to_numpy(dtype=float).tolist(), strict=True)
         ]

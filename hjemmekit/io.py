@@ -599,10 +599,12 @@ def _parse_csv(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if not show:
-                frame = _parse_parallel(content, header_end, read)
+                newlines.clear()
+                frame = _parse_parallel(content, header_end, read, newlines)
                 if frame is not None and not caught:
                     return frame, False
                 caught.clear()
+                newlines.clear()
             if show:
                 frame = read(lambda: _ProgressReader(content, name), header_end)
             else:
@@ -614,6 +616,9 @@ def _parse_csv(
 
     frame: pd.DataFrame | None = None
     odd = False
+    # From a parse in parts: where the first part starts, and the line ends from there
+    # on, counted by the parser threads.
+    newlines: list[int] = []
     try:
         frame, odd = parse(data, progress)
     except pd.errors.ParserError as e:
@@ -646,7 +651,11 @@ def _parse_csv(
         end = len(data)
         while end and data[end - 1] in b" \t\r\n":
             end -= 1
-        nlines = data.count(b"\n", 0, end) + 1
+        if len(newlines) == 2 and newlines[0] <= end:  # counted on the threads
+            nlines = (data.count(b"\n", 0, newlines[0]) + newlines[1]
+                      - data.count(b"\n", end, len(data)) + 1)
+        else:
+            nlines = data.count(b"\n", 0, end) + 1
         if nlines != len(frame) + header_end:
             lines, _ = _scan_lines(
                 data.decode(encoding, errors="replace"), sep, len(names), header_line)
@@ -658,6 +667,7 @@ def _parse_csv(
 
 def _parse_parallel(
     data: bytes, header_end: int, read: Callable[[Callable[[], Any], int], pd.DataFrame],
+    newlines: list[int] | None = None,
 ) -> pd.DataFrame | None:
     """Parse a big CSV in parts on several threads (pandas' parser releases the GIL).
 
@@ -668,7 +678,9 @@ def _parse_parallel(
     is all there is, lines end in a lone CR, or the parts do not come out alike (a column
     numeric in one part and text in another, a bad line, a quote opened and not closed;
     the caller also drops the parts on any warning): then the caller parses the whole
-    file at once, so results and problems are exactly as without parts.
+    file at once, so results and problems are exactly as without parts. With a frame,
+    ``newlines`` (when given) gets where the first part starts and the number of line
+    ends (``\\n``) from there to the end of ``data``, counted by each thread after its part.
     """
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     parts = min(PARALLEL_PARTS, cpus or 1, len(data) // (PARALLEL_BYTES // 2))
@@ -694,8 +706,12 @@ def _parse_parallel(
         return None
     from concurrent.futures import ThreadPoolExecutor
 
+    counts: list[int] = []
+
     def one(span: tuple[int, int]) -> pd.DataFrame:
-        return read(lambda: _SliceReader(data, *span), 0)
+        frame = read(lambda: _SliceReader(data, *span), 0)
+        counts.append(data.count(b"\n", *span))  # while the other parts are parsed
+        return frame
 
     pool = ThreadPoolExecutor(max_workers=len(bounds) - 1)
     try:
@@ -739,6 +755,8 @@ def _parse_parallel(
         list(pool.map(fill, range(len(offsets) - 1)))
     finally:
         pool.shutdown()
+    if newlines is not None and len(counts) == len(bounds) - 1:
+        newlines[:] = [bounds[0], sum(counts)]
     return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
 
