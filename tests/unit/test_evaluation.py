@@ -7,7 +7,6 @@ import json
 import math
 import sys
 import types
-from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -17,21 +16,13 @@ import pytest
 from hjemmekit import evaluation as E
 from hjemmekit.evaluation import Design, DesignError, evaluate, parse_period
 from hjemmekit.i18n import catalog
+from hjemmekit.io import DataSet as Data
 
 BASE = ("2026-01-01", "2026-03-31")
 TRIAL = ("2026-04-01", "2026-09-30")
 WAVES = ["2026-02-10", "2026-03-10", "2026-05-10", "2026-06-10"]
 
 
-@dataclass
-class Data:
-    units: pd.DataFrame | None = None
-    survey: pd.DataFrame | None = None
-    sickleave: pd.DataFrame | None = None
-    production: pd.DataFrame | None = None
-    dialogue: pd.DataFrame | None = None
-    questions: list[str] = field(default_factory=list)
-    background: list[str] = field(default_factory=list)
 
 
 def units_frame(trial: list[str], comparison: list[str], other: list[str] = ()) -> pd.DataFrame:
