@@ -660,6 +660,8 @@ def _factorize(values: Any, sort: bool = False) -> tuple[np.ndarray, np.ndarray]
     ``pd.factorize``.
     """
     dtype = getattr(values, "dtype", None)
+    if isinstance(values, pd.Series) and isinstance(dtype, pd.CategoricalDtype):
+        return _factorize_categorical(values, sort)
     text = (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype)
     if isinstance(values, pd.Series) and text:
         try:
@@ -681,6 +683,45 @@ def _factorize(values: Any, sort: bool = False) -> tuple[np.ndarray, np.ndarray]
             return codes, uniques
     codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
     return codes, uniques
+
+
+def _factorize_categorical(values: pd.Series, sort: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factorize` of a categorical column (the survey's texts) from its codes.
+
+    The same codes and values as ``pd.factorize``: the categories that occur, in order
+    of first appearance (``sort``: in sorted order), as an object array.
+    """
+    codes = values.cat.codes.to_numpy()
+    categories = np.asarray(values.cat.categories, dtype=object)
+    k = len(categories)
+    present = np.bincount(codes.astype(np.intp) + 1, minlength=k + 1)[1:] > 0
+    if sort:
+        found = np.flatnonzero(present)
+        keep = found[np.argsort(categories[found], kind="stable")]
+    else:
+        keep = _first_seen(codes, int(present.sum()), k)
+    remap = np.full(k + 1, -1, dtype=np.intp)  # the last one is for code -1 (missing)
+    remap[keep] = np.arange(len(keep))
+    return remap[codes], categories[keep]
+
+
+def _first_seen(codes: np.ndarray, count: int, k: int) -> np.ndarray:
+    """The ``count`` distinct codes (>= 0, < k) in order of first appearance: the rows are
+    read in growing blocks, so usually only the first few are looked at."""
+    seen = np.zeros(k, dtype=bool)
+    order: list[np.ndarray] = []
+    start, size, found = 0, 1 << 16, 0
+    while found < count and start < len(codes):
+        block, first = np.unique(codes[start:start + size], return_index=True)
+        new = block >= 0
+        new[new] = ~seen[block[new]]
+        block = block[new][np.argsort(first[new], kind="stable")]
+        seen[block] = True
+        order.append(block)
+        found += len(block)
+        start += size
+        size *= 2
+    return np.concatenate(order).astype(np.intp) if order else np.zeros(0, dtype=np.intp)
 
 
 def _group_codes(

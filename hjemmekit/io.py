@@ -6,10 +6,12 @@ Five kinds of data file (see DESIGN.md, "Data files"): ``units``, ``survey``,
 
 - ``units``: unit (str), group ("trial" / "comparison" / missing), parent (str or
   missing), headcount (float64), desks (float64).
-- ``survey``: date (datetime64[ns], a day), unit (str), role ("employee" / "manager"),
-  one float64 column per question (named as in the file), home_days_wanted and
-  home_days_actual (float64, missing when the file has no such column), then the
-  background columns found (float64 when every value is a number, else str).
+- ``survey``: date (datetime64[ns], a day), unit (category), role (category:
+  "employee" / "manager"), one float64 column per question (named as in the file),
+  home_days_wanted and home_days_actual (float64, missing when the file has no such
+  column), then the background columns found (float64 when every value is a number,
+  else category). A survey has many rows and few distinct texts, so its text columns
+  are categorical, their categories in text order; compare and select as with str.
 - ``sickleave``: unit (str), month (datetime64[ns], the first day of the month),
   fte (float64, årsværk), sick_days (float64).
 - ``production``: unit (str), period (datetime64[ns]: a month ``YYYY-MM`` becomes its
@@ -27,7 +29,7 @@ background columns (seniority_years, commute_minutes, age_group), respondent ids
 respondent_id, ...) and columns whose name starts with ``bg_`` or ``baggrund_`` are
 always background columns, numeric or not: name a numeric column that is not a question
 (a year, a postal code) ``bg_...``. Background columns are float64 when every value is a
-number, else str.
+number, else category.
 
 Validation finds every problem, not just the first, and reports each as one line
 naming file, line and column (the header is line 1; for XLSX the sheet row)::
@@ -866,6 +868,24 @@ def _convert(
     return vals_u[codes], bad_u[codes], blank_u[codes]
 
 
+def _convert_text(
+    s: pd.Series | tuple[np.ndarray, np.ndarray], fn: Callable[[Any], Any]
+) -> tuple[pd.Categorical, np.ndarray, np.ndarray]:
+    """Like :func:`_convert` for text: a categorical (categories in text order), bad
+    mask and blank mask. Each distinct value is converted once and the rows keep their
+    codes, so no row's text is copied or hashed again."""
+    codes, uniques = _distinct(s) if isinstance(s, pd.Series) else s
+    results = [fn(u) for u in uniques]
+    texts = sorted({r for r in results if type(r) is str})
+    position = {text: i for i, text in enumerate(texts)}
+    to_code = np.array([position.get(r, -1) if type(r) is str else -1 for r in results]
+                       + [-1], dtype=np.int32)
+    bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
+    blank_u = np.array([r is None for r in results] + [True], dtype=bool)
+    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype="str"))
+    return values, bad_u[codes], blank_u[codes]
+
+
 def _text_or_none(u: Any) -> str | None:
     if u is None or (isinstance(u, float) and np.isnan(u)):
         return None
@@ -1077,7 +1097,10 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         if vtype in ("text", "group", "role"):
             fn = {"text": _text_or_none, "group": _choice(_GROUP_LOOKUP),
                   "role": _choice(_ROLE_LOOKUP)}[vtype]
-            values, bad, blank = _convert(s, fn, object, None)
+            if kind == "survey":  # big: categories (see the module's docstring)
+                values, bad, blank = _convert_text(s, fn)
+            else:
+                values, bad, blank = _convert(s, fn, object, None)
             if vtype == "group":
                 col.rows(bad, header, lambda row, s=s: (
                     f"{_show(s.iat[row])} is not a group (use forsøg/trial, "
@@ -1088,7 +1111,8 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
                     "leder/manager)"))
             if value_required:
                 check_blank(blank, header)
-            out[canonical] = pd.Series(values, dtype="str")
+            out[canonical] = (pd.Series(values, copy=False) if kind == "survey"
+                              else pd.Series(values, dtype="str"))
         elif vtype in ("date", "month", "period"):
             if vtype == "date":
                 def fn(u: Any) -> Any:
@@ -1213,15 +1237,15 @@ def _numbers(
 def _background(
     s: pd.Series, distinct: tuple[np.ndarray, np.ndarray] | None = None
 ) -> pd.Series | np.ndarray:
-    """Background values: float64 when every filled-in value is a number, else str."""
+    """Background values: float64 when every filled-in value is a number, else category."""
     if _is_numeric(s):
         return s.to_numpy(dtype="float64", na_value=np.nan)
     distinct = distinct or _distinct(s)
     values, bad, _ = _convert(distinct, _number, "float64", np.nan)
     if not bad.any():
         return values
-    text, _, _ = _convert(distinct, _text_or_none, object, None)
-    return pd.Series(text, dtype="str")
+    text, _, _ = _convert_text(distinct, _text_or_none)
+    return pd.Series(text, copy=False)
 
 
 # ---------------------------------------------------------------------------

@@ -709,3 +709,23 @@ def test_cli_evaluate(fake_io, tmp_path, capsys) -> None:
     assert rc == 0 and json.loads(out)["units"]
     assert main(["evaluate", str(tmp_path)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_factorize_of_a_categorical_is_pd_factorize(seed: int) -> None:
+    """Codes of a categorical column give pd.factorize's codes and values: the values
+    that occur, in order of first appearance (or sorted), missing as -1."""
+    rng = np.random.default_rng(seed)
+    names = [f"enhed {i:03d}" for i in rng.permutation(int(rng.integers(1, 400)))]
+    n = int(rng.integers(0, 300_000))
+    # skewed, so that some names first appear late and some never
+    rows = np.minimum(rng.geometric(8 / len(names), n) - 1, len(names) - 1) if n else []
+    values = np.array(names, dtype=object)[np.asarray(rows, dtype=np.intp)]
+    values[rng.random(n) < 0.05] = None
+    order = names if seed % 2 else sorted(names)  # categories in any order
+    column = pd.Series(pd.Categorical(values, categories=order))
+    for sort in (False, True):
+        codes, uniques = E._factorize(column, sort=sort)
+        want_codes, want_uniques = pd.factorize(values.astype(object), sort=sort)
+        np.testing.assert_array_equal(codes, want_codes)
+        assert list(uniques) == list(want_uniques)

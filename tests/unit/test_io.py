@@ -106,6 +106,12 @@ def test_read_good_data_dir() -> None:
     assert survey["seniority_years"].dtype == np.float64
     assert survey["age_group"].iat[0] == "30-39"
     assert survey.attrs["questions"] == ds.questions
+    # A survey's texts are categories in text order; other kinds keep str.
+    for column in ("unit", "role", "age_group"):
+        categories = survey[column].cat.categories.tolist()
+        assert categories == sorted(categories), column
+    assert set(survey["role"].cat.categories) == {"employee", "manager"}
+    assert units["unit"].dtype == "str"
 
     sick = ds.sickleave
     assert sick is not None
