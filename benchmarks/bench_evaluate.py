@@ -146,7 +146,7 @@ def hjemmekit_cmd() -> list[str]:
     script = Path(sys.executable).parent / "hjemmekit"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from hjemmekit.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "from hjemmekit.cli import run; run()"]
 
 
 def ensure_example(size: str, seed: int) -> Path:
