@@ -667,3 +667,72 @@ def test_cli_validate_exit_codes_without_traceback(tmp_path: Path) -> None:
 
     for result in (good, bad, unknown):
         assert "Traceback" not in result.stderr + result.stdout
+
+
+# ---------------------------------------------------------------------------
+# Big files are parsed in parts on threads: the same frames and problems as whole
+
+
+def _parsed_in_parts_and_whole(
+    data: bytes, name: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[tuple[pd.DataFrame | None, list[str]], tuple[pd.DataFrame | None, list[str]]]:
+    """``validate_bytes`` with tiny parts (cut anywhere, inside quotes too) and whole."""
+    with monkeypatch.context() as m:
+        m.setattr(hio, "PARALLEL_BYTES", 40)  # parts of about 20 bytes, at most 4
+        m.setattr(hio.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+        parts, parts_report = validate_bytes(data, name)
+    whole, whole_report = validate_bytes(data, name)
+    return (parts, parts_report.lines()), (whole, whole_report.lines())
+
+
+PARTS_CASES = [
+    *[(name, content) for name, content, _ in PROBLEM_CASES if not name.endswith("xls")
+      and not name.endswith("xlsx")],
+    *[(p.name.split("_")[0] + ".csv", p.read_bytes()) for p in sorted(BROKEN.glob("*.csv"))],
+    *[(p.name, p.read_bytes()) for p in sorted(GOOD.glob("*.csv"))],
+    ("survey.csv", b"date,unit,role,q1\r\n" + b"2026-03-31,A,employee,3\r\n" * 9
+     + b"2026-03-31,B,boss,12\r\n"),                                        # CRLF
+    ("survey.csv", b"date,unit,role,q1\n\n2026-03-31,A,employee,3\n\n\n"
+     + b"2026-03-31,A,employee,3\n" * 6 + b"2026-03-31,A,employee,x\n\n\n"),  # blank lines
+    ("dialogue.csv", b"date,unit,theme,note\n" + b'2026-02-10,A,t,"two\nlines, here"\n' * 5
+     + b"2026-02-31,A,t,n\n"),                                              # quotes over lines
+    ("survey.csv", b"date,unit,role,q1,bg_code\n" + b"2026-03-31,A,employee,3,0101\n" * 6
+     + b"2026-03-31,A,employee,3,x1\n"),                                    # text after numbers
+    ("survey.csv", b"date,unit,role,q1\n" + b"2026-03-31,A,employee,3\n" * 5
+     + b"2026-03-31,A,employee,3,9\n2026-04-30,A,employee,2\n"),             # a too-long line
+    ("survey.csv", b"date,unit,role,q1\n" + b"2026-03-31,A,employee,3\n" * 8),  # no final newline
+]
+
+
+@pytest.mark.parametrize(("name", "content"), PARTS_CASES)
+def test_parsing_in_parts_gives_what_parsing_whole_gives(
+    name: str, content: str | bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = content.encode() if isinstance(content, str) else content
+    (parts, parts_lines), (whole, whole_lines) = _parsed_in_parts_and_whole(
+        data, name, monkeypatch)
+    assert parts_lines == whole_lines
+    if whole is None:
+        assert parts is None
+    else:
+        assert parts is not None
+        pd.testing.assert_frame_equal(parts, whole)
+        assert parts.attrs == whole.attrs
+
+
+def test_parsing_in_parts_is_used_for_a_big_clean_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison above must see the parallel path taken (not only its fallbacks)."""
+    taken: list[bool] = []
+    real = hio._parse_parallel
+
+    def spy(*args: object, **kwargs: object) -> pd.DataFrame | None:
+        frame = real(*args, **kwargs)  # type: ignore[arg-type]
+        taken.append(frame is not None)
+        return frame
+
+    monkeypatch.setattr(hio, "_parse_parallel", spy)
+    data = (GOOD / "survey.csv").read_bytes()
+    (parts, _), (whole, _) = _parsed_in_parts_and_whole(data, "survey.csv", monkeypatch)
+    assert taken[0] is True
+    assert parts is not None and whole is not None
+    pd.testing.assert_frame_equal(parts, whole)
