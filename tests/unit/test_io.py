@@ -736,3 +736,11 @@ def test_parsing_in_parts_is_used_for_a_big_clean_file(monkeypatch: pytest.Monke
     assert taken[0] is True
     assert parts is not None and whole is not None
     pd.testing.assert_frame_equal(parts, whole)
+
+
+def test_count_newlines_is_bytes_count() -> None:
+    rng = np.random.default_rng(7)
+    data = rng.choice(np.frombuffer(b"ab\n\r;", dtype=np.uint8), 3_000_000).tobytes()
+    for start, stop in [(0, len(data)), (0, 0), (5, 6), (1, 2_500_001), (1_048_575, 2_097_153),
+                        (len(data) - 3, len(data))]:
+        assert hio._count_newlines(data, start, stop) == data.count(b"\n", start, stop)
