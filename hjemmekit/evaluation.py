@@ -56,6 +56,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from hjemmekit.codes import factorize
+
 if TYPE_CHECKING:
     from hjemmekit.model import Workbook
 
@@ -650,86 +652,12 @@ def _float(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _factorize(values: Any, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(values, sort=sort)``: codes (-1 for missing) and distinct values.
-
-    Text columns go through pandas' table of Python objects, which uses the hash each
-    ``str`` keeps and finds the many repeats of one unit name by identity; ``pd.factorize``
-    hashes every value's text again (a few times slower on 1.65 M survey rows). Same
-    codes and values; anything else, or a pandas without that table, takes
-    ``pd.factorize``.
-    """
-    dtype = getattr(values, "dtype", None)
-    if isinstance(values, pd.Series) and isinstance(dtype, pd.CategoricalDtype):
-        return _factorize_categorical(values, sort)
-    text = (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype)
-    if isinstance(values, pd.Series) and text:
-        try:
-            from pandas._libs.hashtable import PyObjectHashTable
-
-            arr = getattr(values.array, "_ndarray", None) if isinstance(
-                dtype, pd.StringDtype) else None  # str or NA only: as is, without a copy
-            if not isinstance(arr, np.ndarray) or arr.dtype != object or arr.ndim != 1:
-                arr = values.to_numpy(dtype=object, na_value=np.nan)
-            uniques, codes = PyObjectHashTable(1024).factorize(arr)
-        except (ImportError, AttributeError, TypeError, ValueError):
-            pass
-        else:
-            codes = np.asarray(codes, dtype=np.intp)
-            uniques = np.asarray(uniques, dtype=object)
-            if sort and len(uniques) > 1:
-                order, uniques = pd.factorize(uniques, sort=True)  # no repeats: a permutation
-                codes = np.append(order, -1)[codes]
-            return codes, uniques
-    codes, uniques = pd.factorize(values, sort=sort, use_na_sentinel=True)
-    return codes, uniques
-
-
-def _factorize_categorical(values: pd.Series, sort: bool) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_factorize` of a categorical column (the survey's texts) from its codes.
-
-    The same codes and values as ``pd.factorize``: the categories that occur, in order
-    of first appearance (``sort``: in sorted order), as an object array.
-    """
-    codes = values.cat.codes.to_numpy()
-    categories = np.asarray(values.cat.categories, dtype=object)
-    k = len(categories)
-    present = np.bincount(codes.astype(np.intp) + 1, minlength=k + 1)[1:] > 0
-    if sort:
-        found = np.flatnonzero(present)
-        keep = found[np.argsort(categories[found], kind="stable")]
-    else:
-        keep = _first_seen(codes, int(present.sum()), k)
-    remap = np.full(k + 1, -1, dtype=np.intp)  # the last one is for code -1 (missing)
-    remap[keep] = np.arange(len(keep))
-    return remap[codes], categories[keep]
-
-
-def _first_seen(codes: np.ndarray, count: int, k: int) -> np.ndarray:
-    """The ``count`` distinct codes (>= 0, < k) in order of first appearance: the rows are
-    read in growing blocks, so usually only the first few are looked at."""
-    seen = np.zeros(k, dtype=bool)
-    order: list[np.ndarray] = []
-    start, size, found = 0, 1 << 16, 0
-    while found < count and start < len(codes):
-        block, first = np.unique(codes[start:start + size], return_index=True)
-        new = block >= 0
-        new[new] = ~seen[block[new]]
-        block = block[new][np.argsort(first[new], kind="stable")]
-        seen[block] = True
-        order.append(block)
-        found += len(block)
-        start += size
-        size *= 2
-    return np.concatenate(order).astype(np.intp) if order else np.zeros(0, dtype=np.intp)
-
-
 def _group_codes(
     units: pd.Series, groups: dict[str, str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unit codes (-1 missing), per-row group codes (1 trial, 0 comparison, -1 none) and
     the unit names behind the codes."""
-    codes, uniques = _factorize(units)
+    codes, uniques = factorize(units)
     names = np.array([str(u) for u in uniques], dtype=object)
     lookup = np.array(
         [{"trial": 1, "comparison": 0}.get(groups.get(u, ""), -1) for u in names] + [-1],
@@ -809,7 +737,7 @@ def _survey_rows(survey: pd.DataFrame, groups: dict[str, str], design: Design) -
     stop = np.datetime64(max(design.baseline[1], design.trial[1]), "D")
     period[(period < 0) & (when >= start) & (when <= stop)] = 2
     if "role" in survey:
-        role_codes, role_uniques = _factorize(survey["role"])
+        role_codes, role_uniques = factorize(survey["role"])
         lookup = np.array(
             [_ROLE_ALIASES.get(str(r).strip().casefold(), 2) for r in role_uniques] + [2],
             dtype=np.int64,
@@ -1113,7 +1041,7 @@ def _categories(name: str, values: pd.Series, idx: np.ndarray) -> tuple[np.ndarr
     """Category codes (-1 missing) of the rows ``idx`` and the labels, in reading order."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return _background_bands(name, pd.Series(_float(values)[idx]))
-    codes, uniques = _factorize(values, sort=True)
+    codes, uniques = factorize(values, sort=True)
     return codes[idx], [str(u) for u in uniques]
 
 

@@ -56,6 +56,8 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from hjemmekit.codes import factorize
+
 __all__ = [
     "COLUMN_NAMES",
     "FILE_NAMES",
@@ -1209,6 +1211,20 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             f"'{_fmt(days[row])}' sick days is more than {_fmt(MAX_SICK_DAYS_PER_FTE)} "
             f"per årsværk in a month (fte {_fmt(fte[row])})"))
 
+    if kind == "survey" and not questions and not any(
+            c in found for c in ("home_days_wanted", "home_days_actual")):
+        col.add(raw.header_line, None, "no column holds answers: a question is a column of "
+                f"numbers from {_fmt(ANSWER_RANGE[0])} to {_fmt(ANSWER_RANGE[1])}, one "
+                "answer set per line")
+
+    keys = {"sickleave": ("unit", "month"), "production": ("unit", "period", "metric")}
+    if kind in keys and all(c in found for c in keys[kind]):
+        _report_repeats(out, {c: raw_of(found[c]) for c in keys[kind]},
+                        raw.headers[found["unit"]], col)
+
+    if kind == "units" and "unit" in found and "parent" in found:
+        _report_parent_loops(out["unit"], out["parent"], raw.headers[found["parent"]], col)
+
     if kind == "units" and "unit" in found:
         units = out["unit"]
         dup = units.duplicated(keep="first").to_numpy() & units.notna().to_numpy()
@@ -1234,6 +1250,68 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     return result
 
 
+def _report_repeats(
+    out: dict[str, Any], written: dict[str, pd.Series], header: str, col: _Collector
+) -> None:
+    """Report rows whose key (a unit and month, say) is on an earlier row already: a
+    figure given twice would be counted twice. ``written``: the key's columns as in the
+    file, for the messages."""
+    key = tuple(written)
+    combined = np.zeros(len(out[key[0]]), dtype=np.int64)
+    filled = np.ones(len(combined), dtype=bool)
+    for c in key:  # one integer per distinct key, so that hashing is cheap
+        codes, uniques = factorize(out[c])
+        filled &= codes >= 0
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes + 1)
+    seen = pd.Index(combined)
+    repeat = seen.duplicated(keep="first") & filled
+    if not repeat.any():
+        return
+    frame = pd.DataFrame({c: out[c] for c in key}, copy=False)
+    rows = np.flatnonzero(seen.duplicated(keep=False) & filled)
+    key_of = dict(zip(rows.tolist(), frame.iloc[rows].itertuples(index=False, name=None),
+                      strict=True))
+    firsts: dict[tuple[Any, ...], int] = {}
+    for row, line in zip(rows.tolist(), col.line_of(rows).tolist(), strict=True):
+        firsts.setdefault(key_of[row], int(line))  # rows in order: the first one stays
+
+    def message(row: int) -> str:
+        shown = ", ".join(f"{c} {_show(written[c].iat[row])}" for c in key)
+        return f"{shown} is listed again (first on line {firsts[key_of[row]]})"
+
+    col.rows(repeat, header, message)
+
+
+def _report_parent_loops(units: pd.Series, parents: pd.Series, header: str,
+                         col: _Collector) -> None:
+    """Report units that are their own parent, or their own parent's parent, and so on."""
+    parent = {u: p for u, p in zip(units, parents, strict=True)
+              if isinstance(u, str) and isinstance(p, str)}
+    looped: set[str] = set()
+    for start in parent:
+        seen = [start]
+        p = parent.get(start)
+        while p is not None and p not in seen and p not in looped:
+            seen.append(p)
+            p = parent.get(p)
+        if p is not None and p in seen:
+            looped.update(seen[seen.index(p):])
+    if not looped:
+        return
+
+    def message(row: int) -> str:
+        u = units.iat[row]
+        chain = [u]
+        p = parent[u]
+        while p != u:
+            chain.append(p)
+            p = parent[p]
+        path = " → ".join(_show(x) for x in [*chain, u])
+        return f"the units' parents go round in a loop: {path}"
+
+    col.rows(units.isin(looped).to_numpy(), header, message)
+
+
 def _is_numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
@@ -1244,7 +1322,11 @@ def _numbers(
     """A column as float64, with masks of values that are not numbers and of blanks."""
     if _is_numeric(s):
         values = s.to_numpy(dtype="float64", na_value=np.nan)
-        return values, np.zeros(len(values), dtype=bool), np.isnan(values)
+        bad = np.isinf(values)  # "inf" in the file: not a number (as _number says)
+        blank = np.isnan(values)
+        if bad.any():
+            values = np.where(bad, np.nan, values)
+        return values, bad, blank
     return _convert(s if distinct is None else distinct, _number, "float64", np.nan)
 
 

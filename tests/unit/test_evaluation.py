@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from hjemmekit import evaluation as E
+from hjemmekit.codes import factorize
 from hjemmekit.evaluation import Design, DesignError, evaluate, parse_period
 from hjemmekit.i18n import catalog
 from hjemmekit.io import DataSet as Data
@@ -725,7 +726,7 @@ def test_factorize_of_a_categorical_is_pd_factorize(seed: int) -> None:
     order = names if seed % 2 else sorted(names)  # categories in any order
     column = pd.Series(pd.Categorical(values, categories=order))
     for sort in (False, True):
-        codes, uniques = E._factorize(column, sort=sort)
+        codes, uniques = factorize(column, sort=sort)
         want_codes, want_uniques = pd.factorize(values.astype(object), sort=sort)
         np.testing.assert_array_equal(codes, want_codes)
         assert list(uniques) == list(want_uniques)

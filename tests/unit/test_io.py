@@ -331,6 +331,22 @@ PROBLEM_CASES = [
      "sickleave.csv:2: column 'month': 'marts' is not a month"),
     ("sickleave.csv", "unit,month,fte,sick_days\nA,2026-01,,1\n",
      "sickleave.csv:2: column 'fte': missing value"),
+    ("sickleave.csv", "unit,month,fte,sick_days\nA,2026-01,inf,1\n",
+     "sickleave.csv:2: column 'fte': 'inf' is not a number"),
+    ("sickleave.csv", "unit,month,fte,sick_days\nA,2026-01,2,1\nB,2026-01,2,1\nA,01-2026,3,1\n",
+     "sickleave.csv:4: column 'unit': unit 'A', month '01-2026' is listed again (first on "
+     "line 2)"),
+    ("production.csv", "unit,period,metric,value\nA,2026-01,cases,1\nA,2026-01,days,1\n"
+     "A,2026-01,cases,2\n",
+     "production.csv:4: column 'unit': unit 'A', period '2026-01', metric 'cases' is listed "
+     "again (first on line 2)"),
+    ("units.csv", "unit,group,parent\nA,trial,B\nB,,C\nC,,A\nD,comparison,\n",
+     "units.csv:2: column 'parent': the units' parents go round in a loop: 'A' → 'B' → 'C' → "
+     "'A'"),
+    ("units.csv", "unit,group,parent\nA,trial,A\n",
+     "units.csv:2: column 'parent': the units' parents go round in a loop: 'A' → 'A'"),
+    ("survey.csv", "date,unit,role,comment\n2026-03-31,A,employee,fine\n",
+     "survey.csv:1: no column holds answers"),
     ("production.csv", "unit,period,metric,value\nA,2026-01,cases,many\n",
      "production.csv:2: column 'value': 'many' is not a number"),
     ("production.csv", "unit,period,metric,value\nA,soon,cases,1\n",
