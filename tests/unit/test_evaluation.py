@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import sys
 import types
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,7 @@ from hjemmekit import evaluation as E
 from hjemmekit.codes import factorize
 from hjemmekit.evaluation import Design, DesignError, evaluate, parse_period
 from hjemmekit.i18n import catalog
+from hjemmekit.io import COLUMN_NAMES
 from hjemmekit.io import DataSet as Data
 
 BASE = ("2026-01-01", "2026-03-31")
@@ -24,6 +28,8 @@ TRIAL = ("2026-04-01", "2026-09-30")
 WAVES = ["2026-02-10", "2026-03-10", "2026-05-10", "2026-06-10"]
 
 
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def units_frame(trial: list[str], comparison: list[str], other: list[str] = ()) -> pd.DataFrame:
@@ -730,3 +736,52 @@ def test_factorize_of_a_categorical_is_pd_factorize(seed: int) -> None:
         want_codes, want_uniques = pd.factorize(values.astype(object), sort=sort)
         np.testing.assert_array_equal(codes, want_codes)
         assert list(uniques) == list(want_uniques)
+
+
+def _as_danish_excel(src: Path, dst: Path) -> None:
+    """The example folder as a Danish Excel user saves it: Danish file and column names,
+    Danish groups and roles, semicolons, decimal commas, Danish dates, cp1252 and CRLF;
+    the units as an XLSX workbook."""
+    names = {"units": "enheder", "survey": "spørgeskema", "sickleave": "sygefravær",
+             "production": "produktion", "dialogue": "dialogmøder"}
+    danish = {kind: {en: da[0] for en, da in cols.items()}
+              for kind, cols in COLUMN_NAMES.items()}
+    values = {"trial": "forsøg", "comparison": "sammenligning", "employee": "medarbejder",
+              "manager": "leder"}
+    dst.mkdir()
+    for kind, stem in names.items():
+        frame = pd.read_csv(src / f"{kind}.csv", dtype=str, keep_default_na=False)
+        for column in ("group", "role"):
+            if column in frame:
+                frame[column] = frame[column].map(lambda v: values.get(v, v))
+        for column in ("date",):
+            if column in frame:  # 2026-03-31 -> 31.03.2026
+                frame[column] = frame[column].str.replace(
+                    r"(\d{4})-(\d{2})-(\d{2})", r"\3.\2.\1", regex=True)
+        frame = frame.rename(columns=danish[kind])
+        if kind == "units":
+            frame.to_excel(dst / f"{stem}.xlsx", index=False)
+            continue
+        for column in frame:  # decimal commas in the columns of numbers
+            if frame[column].str.fullmatch(r"-?\d+(\.\d+)?|").all():
+                frame[column] = frame[column].str.replace(".", ",", regex=False)
+        text = frame.to_csv(index=False, sep=";", lineterminator="\r\n")
+        (dst / f"{stem}.csv").write_bytes(text.encode("cp1252"))
+
+
+def test_danish_excel_dialect_gives_the_same_evaluation(tmp_path: Path) -> None:
+    """A hidden data set may come in Danish spreadsheet dialects: the JSON must not change."""
+    from hjemmekit.cli import main
+
+    src = ROOT / "data" / "examples" / "small"
+    _as_danish_excel(src, tmp_path / "da")
+    outputs = []
+    for folder in (src, tmp_path / "da"):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            code = main(["evaluate", str(folder), "--baseline", "2026-01:2026-03",
+                         "--trial", "2026-04:2026-09", "--json"])
+        assert code == 0
+        outputs.append(json.loads(buf.getvalue()))
+    assert outputs[0]["survey"] and outputs[0]["units"]
+    assert outputs[1] == outputs[0]
