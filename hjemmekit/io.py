@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from hjemmekit.codes import factorize
+from hjemmekit.i18n import number, t
 
 __all__ = [
     "COLUMN_NAMES",
@@ -209,19 +210,41 @@ _NA_TOKENS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-"})
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in a data file; ``str()`` gives the one-line form."""
+    """One problem in a data file; ``str()`` gives the one-line form (in English).
+
+    ``key`` and ``params`` name the message in the ``problems`` catalog, so that
+    :meth:`text` can give the line in Danish too; ``message`` is the English text.
+    """
 
     file: str
     line: int | None
     column: str | None
     message: str
     order: int = field(default=0, compare=False, repr=False)  # column position, for sorting
+    key: str = field(default="", compare=False, repr=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The one-line form in ``lang``: ``file:line: column 'x': message``."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        message = self.message
+        if self.key and lang != "en":
+            message = t(f"problems.{self.key}", lang, **self.params)
         if self.column is None:
-            return f"{where}: {self.message}"
-        return f"{where}: column '{self.column}': {self.message}"
+            return f"{where}: {message}"
+        if lang == "en":
+            return f"{where}: column '{self.column}': {message}"
+        return f"{where}: {t('problems.where_column', lang, column=self.column)}: {message}"
+
+
+def _problem(file: str, line: int | None, column: str | None, key: str, order: int = 0,
+             **params: Any) -> Problem:
+    """A problem whose message is ``problems.<key>`` of the catalogs."""
+    return Problem(file, line, column, t(f"problems.{key}", "en", **params), order, key,
+                   params)
 
 
 @dataclass
@@ -253,13 +276,16 @@ class ValidationReport:
         self.problems.extend(other.problems)
         self.omitted += other.omitted
 
-    def lines(self) -> list[str]:
-        """One line per problem, sorted by file and line, capped at ``limit``."""
+    def lines(self, lang: str = "en") -> list[str]:
+        """One line per problem, sorted by file and line, capped at ``limit``; in
+        English unless ``lang`` says otherwise."""
         ordered = sorted(self.problems, key=lambda p: (p.file, p.line or 0, p.order))
-        out = [str(p) for p in ordered[: self.limit]]
+        out = [p.text(lang) for p in ordered[: self.limit]]
         more = self.total - len(out)
-        if more > 0:
-            out.append(f"… and {more:,} more problem{'s' if more != 1 else ''}")
+        if more == 1:
+            out.append(t("problems.more_one", lang))
+        elif more > 1:
+            out.append(t("problems.more", lang, count=number(more, lang, 0)))
         return out
 
     def __str__(self) -> str:
@@ -291,9 +317,10 @@ class _Collector:
         self.report = ValidationReport()
         self.positions: dict[str, int] = {}  # header -> column position, to sort by
 
-    def add(self, line: int | None, column: str | None, message: str) -> None:
+    def add(self, line: int | None, column: str | None, key: str, **params: Any) -> None:
+        """Add the problem ``problems.<key>`` (see the catalogs) with ``params``."""
         order = self.positions.get(column, -1) if column is not None else -1
-        self.report.problems.append(Problem(self.file, line, column, message, order))
+        self.report.problems.append(_problem(self.file, line, column, key, order, **params))
 
     def line_of(self, rows: np.ndarray) -> np.ndarray:
         if self.lines is None:
@@ -304,15 +331,17 @@ class _Collector:
         self,
         bad: np.ndarray,
         column: str,
-        message: Callable[[int], str],
+        key: str,
+        params: Callable[[int], dict[str, Any]] | None = None,
     ) -> None:
-        """Report the rows where boolean array ``bad`` is true; ``message(row)``."""
+        """Report the rows where boolean array ``bad`` is true: ``problems.<key>`` with
+        ``params(row)``."""
         idx = np.flatnonzero(bad)
         if not len(idx):
             return
         shown = idx[: self.report.limit]
         for row, line in zip(shown.tolist(), self.line_of(shown).tolist(), strict=True):
-            self.add(int(line), column, message(row))
+            self.add(int(line), column, key, **(params(row) if params else {}))
         self.report.omitted += len(idx) - len(shown)
 
 
@@ -532,19 +561,19 @@ def _csv_header(
 ) -> tuple[list[str], str, str, int, int] | None:
     """Headers as written, encoding, delimiter, first and last line of the header."""
     if b"\x00" in data[:65536]:
-        col.add(None, None, "is not a CSV file (it holds binary data); use CSV or XLSX")
+        col.add(None, None, "binary")
         return None
     encoding = _decode_check(data)
     head = re.split(r"\r\n|\r|\n", data[:65536].decode(encoding, errors="replace"))
     first = next((i for i, line in enumerate(head) if line.strip()), None)
     if first is None:
-        col.add(None, None, "the file is empty")
+        col.add(None, None, "empty")
         return None
     hint = re.fullmatch(r"\s*sep=(.)\s*", head[first])  # Excel's "sep=;" first line
     if hint:
         first = next((i for i, line in enumerate(head) if i > first and line.strip()), None)
         if first is None:
-            col.add(None, None, "the file has no header line")
+            col.add(None, None, "no_header")
             return None
     sep = hint[1] if hint else _sniff(head[first])
     reader = csv.reader(io.StringIO("\n".join(head[first:]), newline=""), delimiter=sep)
@@ -616,7 +645,7 @@ def _parse_csv(
         return frame, any("does not match length" in str(w.message) for w in caught)
 
     def unreadable(e: Exception) -> None:
-        col.add(None, None, f"is not a readable CSV file: {_short(e)}")
+        col.add(None, None, "unreadable_csv", error=_short(e))
 
     frame: pd.DataFrame | None = None
     odd = False
@@ -628,7 +657,7 @@ def _parse_csv(
     except pd.errors.ParserError as e:
         if "EOF inside string" in str(e):
             start = _last_record_line(data.decode(encoding, errors="replace"), sep)
-            col.add(start, None, 'a quote (") opened on this line is never closed')
+            col.add(start, None, "quote_not_closed")
             return None
         if "fields" not in str(e):
             unreadable(e)
@@ -640,7 +669,7 @@ def _parse_csv(
         del text
         cut = np.zeros(data.count(b"\n") + data.count(b"\r") + 2, dtype=bool)
         for start, _end, n in too_long[: col.report.limit]:
-            col.add(start, None, f"the line has {n} fields but the header has {len(names)}")
+            col.add(start, None, "too_many_fields", fields=n, columns=len(names))
         col.report.omitted += max(0, len(too_long) - col.report.limit)
         for start, end, _ in too_long:
             cut[start:end + 1] = True
@@ -789,12 +818,12 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        col.add(None, None, f"is not a readable XLSX workbook: {_short(e)}")
+        col.add(None, None, "unreadable_xlsx", error=_short(e))
         return None
     try:
         sheets = wb.worksheets
         if not sheets:
-            col.add(None, None, "the workbook has no sheets")
+            col.add(None, None, "no_sheets")
             return None
         sheet = sheets[0]
         if kind:
@@ -828,7 +857,7 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
         header, header_line = _header_of(rows[0]), lines[0]
         rows, lines = rows[1:], lines[1:]
     if header is None:
-        col.add(None, None, "the file is empty")
+        col.add(None, None, "empty")
         return None
     width = max([len(header), *(len(r) for r in rows)])
     header += [""] * (width - len(header))
@@ -1040,8 +1069,7 @@ def _columns_of(headers: list[str], kind: str, col: _Collector, line: int) -> di
             continue
         if canonical in found:
             first = headers[found[canonical]]
-            col.add(line, header, f"is the same column as '{first}' ({canonical}); "
-                                  "keep only one of them")
+            col.add(line, header, "same_column", first=first, canonical=canonical)
             continue
         found[canonical] = i
     return found
@@ -1051,14 +1079,13 @@ def _missing_columns(
     headers: list[str], kind: str, found: dict[str, int], col: _Collector, line: int
 ) -> bool:
     missing = False
-    shown = ", ".join(f"'{h}'" for h in headers if h) or "none"
+    shown = ", ".join(f"'{h}'" for h in headers if h)
     for canonical, (_, required, _) in _SPEC[kind].items():
         if required and canonical not in found:
             missing = True
             aliases = ", ".join(f"'{a}'" for a in COLUMN_NAMES[kind][canonical])
-            col.add(line, canonical,
-                    f"missing required column (also accepted: {aliases}); columns found: "
-                    f"{shown}")
+            col.add(line, canonical, "missing_column" if shown else "missing_column_no_headers",
+                    aliases=aliases, found=shown)
     return missing
 
 
@@ -1082,7 +1109,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             col.lines = col.line_of(np.flatnonzero(keep))
     n = len(frame)
     if n == 0:
-        col.add(None, None, "the file has no data rows below the header")
+        col.add(None, None, "no_rows")
     out: dict[str, Any] = {}
     spec = _SPEC[kind]
     questions: list[str] = []
@@ -1092,12 +1119,12 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         return frame[f"c{i}"]
 
     def check_blank(blank: np.ndarray, header: str) -> None:
-        col.rows(blank, header, lambda row: "missing value")
+        col.rows(blank, header, "missing_value")
 
     def numbers(i: int, header: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         s = raw_of(i)
         values, bad, blank = _numbers(s)
-        col.rows(bad, header, lambda row: f"{_show(s.iat[row])} is not a number")
+        col.rows(bad, header, "not_a_number", lambda row: {"value": _show(s.iat[row])})
         return values, bad, blank
 
     for canonical, (vtype, _, value_required) in spec.items():
@@ -1118,13 +1145,11 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             else:
                 values, bad, blank = _convert(s, fn, object, None)
             if vtype == "group":
-                col.rows(bad, header, lambda row, s=s: (
-                    f"{_show(s.iat[row])} is not a group (use forsøg/trial, "
-                    "sammenligning/comparison or leave it blank)"))
+                col.rows(bad, header, "not_a_group",
+                         lambda row, s=s: {"value": _show(s.iat[row])})
             elif vtype == "role":
-                col.rows(bad, header, lambda row, s=s: (
-                    f"{_show(s.iat[row])} is not a role (use medarbejder/employee or "
-                    "leder/manager)"))
+                col.rows(bad, header, "not_a_role",
+                         lambda row, s=s: {"value": _show(s.iat[row])})
             if value_required:
                 check_blank(blank, header)
             out[canonical] = (pd.Series(values, copy=False) if kind == "survey"
@@ -1133,18 +1158,17 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             if vtype == "date":
                 def fn(u: Any) -> Any:
                     return _date_value(u, raw.xlsx, months=False)
-                what = "a date (use 2026-03-31 or 31-03-2026)"
+                what = "not_a_date"
             elif vtype == "month":
                 def fn(u: Any) -> Any:
                     return _month_value(u, raw.xlsx)
-                what = "a month (use YYYY-MM, e.g. 2026-03)"
+                what = "not_a_month"
             else:
                 def fn(u: Any) -> Any:
                     return _date_value(u, raw.xlsx, months=True)
-                what = "a period (use a date such as 2026-03-31 or a month such as 2026-03)"
+                what = "not_a_period"
             values, bad, blank = _convert(s, fn, "datetime64[ns]", np.datetime64("NaT"))
-            col.rows(bad, header, lambda row, s=s, what=what: f"{_show(s.iat[row])} is not "
-                                                                f"{what}")
+            col.rows(bad, header, what, lambda row, s=s: {"value": _show(s.iat[row])})
             if value_required:
                 check_blank(blank, header)
             out[canonical] = values
@@ -1153,13 +1177,14 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             if value_required:
                 check_blank(blank, header)
             if vtype == "count":
-                col.rows(values < 0, header,
-                         lambda row, v=values: f"'{_fmt(v[row])}' is negative")
+                col.rows(values < 0, header, "negative",
+                         lambda row, v=values: {"value": _fmt(v[row])})
             elif vtype == "home_days":
                 lo, hi = HOME_DAYS_RANGE
-                col.rows((values < lo) | (values > hi), header, lambda row, v=values: (
-                    f"'{_fmt(v[row])}' is not between {_fmt(HOME_DAYS_RANGE[0])} and "
-                    f"{_fmt(HOME_DAYS_RANGE[1])} home days a week"))
+                col.rows((values < lo) | (values > hi), header, "home_days_range",
+                         lambda row, v=values: {"value": _fmt(v[row]),
+                                                "low": _fmt(HOME_DAYS_RANGE[0]),
+                                                "high": _fmt(HOME_DAYS_RANGE[1])})
             out[canonical] = values
         else:  # background
             out[canonical] = _background(s)
@@ -1173,11 +1198,10 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             s = raw_of(i)
             if not header:
                 if s.notna().any():
-                    col.add(raw.header_line, None,
-                            f"column {i + 1} has values but no name in the header")
+                    col.add(raw.header_line, None, "nameless_column", position=i + 1)
                 continue
             if header in out:
-                col.add(raw.header_line, header, "appears twice in the header")
+                col.add(raw.header_line, header, "twice_in_header")
                 continue
             distinct = None if _is_numeric(s) else _distinct(s)
             if not _is_background_name(header):
@@ -1188,15 +1212,16 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
                     with np.errstate(invalid="ignore"):
                         inside = (values >= lo) & (values <= hi)
                     outside = ~inside & ~bad & ~blank
-                    col.rows(bad, header, lambda row, s=s: f"{_show(s.iat[row])} is not a number")
+                    col.rows(bad, header, "not_a_number",
+                             lambda row, s=s: {"value": _show(s.iat[row])})
                     if filled and not inside.any():
-                        col.add(raw.header_line, header, (
-                            f"no value is an answer from {_fmt(lo)} to {_fmt(hi)}; if this is "
-                            f"not a question, start its name with 'bg_' (e.g. 'bg_{header}')"))
+                        col.add(raw.header_line, header, "not_a_question", low=_fmt(lo),
+                                high=_fmt(hi), header=header)
                     else:
-                        col.rows(outside, header, lambda row, v=values: (
-                            f"'{_fmt(v[row])}' is outside the answer range "
-                            f"{_fmt(ANSWER_RANGE[0])}-{_fmt(ANSWER_RANGE[1])}"))
+                        col.rows(outside, header, "outside_answer_range",
+                                 lambda row, v=values: {"value": _fmt(v[row]),
+                                                        "low": _fmt(ANSWER_RANGE[0]),
+                                                        "high": _fmt(ANSWER_RANGE[1])})
                     out[header] = values
                     questions.append(header)
                     continue
@@ -1207,15 +1232,14 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         fte, days = out["fte"], out["sick_days"]
         with np.errstate(invalid="ignore"):
             implausible = days > np.maximum(fte, 0) * MAX_SICK_DAYS_PER_FTE
-        col.rows(implausible, raw.headers[found["sick_days"]], lambda row: (
-            f"'{_fmt(days[row])}' sick days is more than {_fmt(MAX_SICK_DAYS_PER_FTE)} "
-            f"per årsværk in a month (fte {_fmt(fte[row])})"))
+        col.rows(implausible, raw.headers[found["sick_days"]], "implausible_sick_days",
+                 lambda row: {"days": _fmt(days[row]), "most": _fmt(MAX_SICK_DAYS_PER_FTE),
+                              "fte": _fmt(fte[row])})
 
-    if kind == "survey" and not questions and not any(
+    if kind == "survey" and n and not questions and not any(
             c in found for c in ("home_days_wanted", "home_days_actual")):
-        col.add(raw.header_line, None, "no column holds answers: a question is a column of "
-                f"numbers from {_fmt(ANSWER_RANGE[0])} to {_fmt(ANSWER_RANGE[1])}, one "
-                "answer set per line")
+        col.add(raw.header_line, None, "no_answers", low=_fmt(ANSWER_RANGE[0]),
+                high=_fmt(ANSWER_RANGE[1]))
 
     keys = {"sickleave": ("unit", "month"), "production": ("unit", "period", "metric")}
     if kind in keys and all(c in found for c in keys[kind]):
@@ -1234,9 +1258,8 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             first_lines = {u: int(line) for u, line in zip(
                 first_rows, col.line_of(np.array(list(first_rows.values()), dtype=np.int64)),
                 strict=True)}
-            col.rows(dup, raw.headers[found["unit"]], lambda row: (
-                f"unit {_show(units.iat[row])} is listed again (first on line "
-                f"{first_lines[units.iat[row]]})"))
+            col.rows(dup, raw.headers[found["unit"]], "unit_again", lambda row: {
+                "unit": _show(units.iat[row]), "first_line": first_lines[units.iat[row]]})
 
     order = [c for c in spec if c in out and c not in background]
     if kind == "survey":
@@ -1275,11 +1298,11 @@ def _report_repeats(
     for row, line in zip(rows.tolist(), col.line_of(rows).tolist(), strict=True):
         firsts.setdefault(key_of[row], int(line))  # rows in order: the first one stays
 
-    def message(row: int) -> str:
-        shown = ", ".join(f"{c} {_show(written[c].iat[row])}" for c in key)
-        return f"{shown} is listed again (first on line {firsts[key_of[row]]})"
+    def params(row: int) -> dict[str, Any]:
+        return {**{c: _show(written[c].iat[row]) for c in key},
+                "first_line": firsts[key_of[row]]}
 
-    col.rows(repeat, header, message)
+    col.rows(repeat, header, "_".join(key) + "_again", params)
 
 
 def _report_parent_loops(units: pd.Series, parents: pd.Series, header: str,
@@ -1299,17 +1322,16 @@ def _report_parent_loops(units: pd.Series, parents: pd.Series, header: str,
     if not looped:
         return
 
-    def message(row: int) -> str:
+    def params(row: int) -> dict[str, Any]:
         u = units.iat[row]
         chain = [u]
         p = parent[u]
         while p != u:
             chain.append(p)
             p = parent[p]
-        path = " → ".join(_show(x) for x in [*chain, u])
-        return f"the units' parents go round in a loop: {path}"
+        return {"path": " → ".join(_show(x) for x in [*chain, u])}
 
-    col.rows(units.isin(looped).to_numpy(), header, message)
+    col.rows(units.isin(looped).to_numpy(), header, "parent_loop", params)
 
 
 def _is_numeric(s: pd.Series) -> bool:
@@ -1364,21 +1386,19 @@ def _load(
     if kind is None:
         kind = infer_kind(name)
         if kind is None:
-            col.add(None, None, "cannot tell the kind of data from the file name; name it "
-                    + ", ".join(f"{k}.csv" for k in KINDS) + " or give the kind")
+            col.add(None, None, "kind_from_name", names=", ".join(f"{k}.csv" for k in KINDS))
             return None, col.report
     if kind not in KINDS:
-        col.add(None, None, f"unknown kind of data '{kind}' (use one of {', '.join(KINDS)})")
+        col.add(None, None, "unknown_kind", kind=kind, kinds=", ".join(KINDS))
         return None, col.report
     if not data or data.isspace():
-        col.add(None, None, "the file is empty")
+        col.add(None, None, "empty")
         return None, col.report
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        col.add(None, None, "is an old Excel .xls workbook or a password-protected one: save "
-                "it as .xlsx (without a password) or CSV")
+        col.add(None, None, "old_xls")
         return None, col.report
     if name.lower().endswith((".ods", ".numbers", ".json", ".pdf", ".docx")):
-        col.add(None, None, "is not a CSV or XLSX file")
+        col.add(None, None, "not_csv_or_xlsx")
         return None, col.report
     if _is_xlsx(data, name):
         raw = _read_xlsx(data, kind, col)
@@ -1428,8 +1448,8 @@ def validate_bytes(
     try:
         return _load(data, name, kind, progress)
     except Exception as e:  # noqa: BLE001 - one line naming the file, never a traceback
-        return None, ValidationReport([Problem(name, None, None,
-                                               f"could not be read: {_short(e)}")])
+        return None, ValidationReport([_problem(name, None, None, "could_not_read",
+                                                error=_short(e))])
 
 
 def validate_file(
@@ -1439,15 +1459,14 @@ def validate_file(
     name = _display(path)
     p = Path(path)
     if not p.exists():
-        return None, ValidationReport([Problem(name, None, None, "no such file")])
+        return None, ValidationReport([_problem(name, None, None, "no_such_file")])
     if p.is_dir():
-        return None, ValidationReport([Problem(name, None, None,
-                                               "is a folder, not a data file")])
+        return None, ValidationReport([_problem(name, None, None, "is_folder")])
     try:
         data = p.read_bytes()
     except OSError as e:
-        return None, ValidationReport([Problem(name, None, None,
-                                               f"cannot read the file: {e.strerror or e}")])
+        return None, ValidationReport([_problem(name, None, None, "cannot_read_file",
+                                                error=e.strerror or str(e))])
     return validate_bytes(data, name, kind, progress=progress)
 
 
@@ -1504,8 +1523,8 @@ def find_data_files(
     folder = Path(directory)
     report = ValidationReport()
     if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "no such folder"
-        report.problems.append(Problem(_display(directory), None, None, what))
+        what = "not_a_folder" if folder.exists() else "no_such_folder"
+        report.problems.append(_problem(_display(directory), None, None, what))
         return {}, report
     by_kind: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
@@ -1520,8 +1539,8 @@ def find_data_files(
     for kind, paths in by_kind.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
-            report.problems.append(Problem(_display(directory), None, None,
-                                           f"more than one {kind} file: {names}; keep one"))
+            report.problems.append(_problem(_display(directory), None, None,
+                                            "more_than_one_file", kind=kind, names=names))
         else:
             files[kind] = paths[0]
     return files, report
@@ -1534,8 +1553,8 @@ def read_data_dir(directory: str | os.PathLike[str], *, progress: bool = False) 
         raise DataError(report)
     if not files:
         expected = ", ".join(f"{k}.csv" for k in KINDS)
-        raise DataError([Problem(_display(directory), None, None,
-                                 f"no data files found (expected {expected} or .xlsx)")])
+        raise DataError([_problem(_display(directory), None, None, "no_data_files",
+                                  expected=expected)])
     dataset = DataSet(files=dict(files))
     for kind in KINDS:
         if kind not in files:

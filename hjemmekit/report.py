@@ -318,7 +318,7 @@ def _resolve_data(wb: Workbook, data: Any, tx: _Text) -> _Data:
         folder = trialdata.example_folder(wb.trial.example_data)
         if folder is None:
             return _Data()
-        found = trialdata.read_folder(folder, names={})
+        found = trialdata.read_folder(folder, names={}, lang=tx.lang)
         return _Data(found.data, tx("data_example", name=wb.trial.example_data or ""),
                      list(found.problems))
     if isinstance(data, str | os.PathLike):

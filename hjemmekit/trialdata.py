@@ -205,7 +205,7 @@ def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Uploa
         return Upload(name, problems=[t("trial.upload_wrong_type", lang, name=name)])
     frame, report = io.validate_bytes(content, name, io.infer_kind(name))
     if report or frame is None:
-        lines = report.lines() or [t("trial.upload_unreadable", lang, name=name)]
+        lines = report.lines(lang) or [t("trial.upload_unreadable", lang, name=name)]
         return Upload(name, io.infer_kind(name), problems=lines)
     kind = str(frame.attrs.get("kind"))
     xlsx = content[:4] == b"PK\x03\x04" or name.casefold().endswith(".xlsx")
@@ -240,8 +240,11 @@ def load(path: str | os.PathLike[str]) -> DataSet:
     return read_data_dir(path)
 
 
-def read_folder(folder: Path, names: dict[str, str] | None = None) -> TrialData:
-    """Read every data file in a folder, keeping the good ones; problems are listed."""
+def read_folder(
+    folder: Path, names: dict[str, str] | None = None, lang: str = "da"
+) -> TrialData:
+    """Read every data file in a folder, keeping the good ones; problems are listed (in
+    ``lang``)."""
     from hjemmekit import io
 
     names = names if names is not None else _names(folder)
@@ -250,7 +253,8 @@ def read_folder(folder: Path, names: dict[str, str] | None = None) -> TrialData:
     for kind, path in _data_files(folder).items():
         frame, report = io.validate_file(path, kind)
         if report or frame is None:
-            out.problems.extend(report.lines() or [f"{path.name}: could not be read"])
+            out.problems.extend(report.lines(lang)
+                                or [t("trial.upload_unreadable", lang, name=path.name)])
             continue
         setattr(dataset, kind, frame)
         dataset.files[kind] = path
@@ -272,14 +276,15 @@ def given(data: DataSet) -> TrialData:
     return TrialData("given", data=data, files=files)
 
 
-def for_workbook(store: WorkbookStore, wb: Workbook) -> TrialData:
-    """The workbook's own files if it has any, else its example data, else nothing."""
+def for_workbook(store: WorkbookStore, wb: Workbook, lang: str = "da") -> TrialData:
+    """The workbook's own files if it has any, else its example data, else nothing;
+    problems in ``lang``."""
     folder = store.data_dir(wb.id, create=False)
     if has_files(folder):
-        return read_folder(folder)
+        return read_folder(folder, lang=lang)
     example = example_folder(wb.trial.example_data)
     if example is not None:
-        data = read_folder(example, names={})
+        data = read_folder(example, names={}, lang=lang)
         data.source, data.example = "example", wb.trial.example_data
         data.folder = folder
         return data

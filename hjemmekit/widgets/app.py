@@ -275,7 +275,7 @@ class App(W.VBox):
         s = self.session
         wb = s.workbook
         try:
-            doc = report.build(wb, s.lang, trialdata.for_workbook(s.store, wb))
+            doc = report.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
             files = [
                 ("html", "text/html;charset=utf-8", report.html_from(doc).encode("utf-8")),
                 ("docx", "application/vnd.openxmlformats-officedocument."

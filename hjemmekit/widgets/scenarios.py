@@ -56,7 +56,7 @@ def load_data(session: Session) -> tuple[sc.ScenarioData | None, str]:
     try:
         from hjemmekit import trialdata
 
-        found = trialdata.for_workbook(session.store, session.workbook)
+        found = trialdata.for_workbook(session.store, session.workbook, session.lang)
         data = found.data
     except Exception as e:  # noqa: BLE001 - a broken file must not break the step
         return None, str(e)

@@ -480,7 +480,7 @@ class DataPanel(W.VBox):
                 self.trial_data = trialdata.given(self._given)
             else:
                 self.trial_data = trialdata.for_workbook(self.session.store,
-                                                         self.session.workbook)
+                                                         self.session.workbook, self.lang)
         except Exception as e:  # noqa: BLE001 - never a traceback in the app
             self.trial_data = trialdata.TrialData("none")
             self.message.value = message_html("error", self.tr("data_failed", problem=str(e)))
@@ -647,7 +647,8 @@ class EvaluationPanel(W.VBox):
             self._fail(self.tr("design_problem", problem=_design_text(str(e), self.lang)))
             return None
         except DataError as e:
-            self.message.value = problems_html(self.tr("data_problem"), e.report.lines())
+            self.message.value = problems_html(self.tr("data_problem"),
+                                               e.report.lines(self.lang))
             return None
         except Exception as e:  # noqa: BLE001 - never a traceback in the app
             self._fail(self.tr("evaluation_failed", problem=str(e)))

@@ -409,6 +409,25 @@ def test_report_is_capped_with_a_count_of_the_rest() -> None:
     assert len(lines) == hio.REPORT_LIMIT + 1
     assert lines[0].startswith("survey.csv:12: column 'q1': '99'")
     assert lines[-1] == f"… and {500 - hio.REPORT_LIMIT} more problems"
+    danish = report.lines("da")
+    assert danish[0].startswith("survey.csv:12: kolonne 'q1': '99' ligger uden for svarskalaen")
+    assert danish[-1] == f"… og {500 - hio.REPORT_LIMIT} problemer mere"
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), PROBLEM_CASES)
+def test_every_problem_reads_in_danish_too(name: str, content: str | bytes,
+                                           expected: str) -> None:
+    """The app shows problems in its language: each has a Danish text with its values."""
+    data = content.encode() if isinstance(content, str) else content
+    _, report = validate_bytes(data, name)
+    english, danish = report.lines("en"), report.lines("da")
+    assert english == report.lines() and len(danish) == len(english)
+    assert all(p.key for p in report.problems)
+    for en, da in zip(english, danish, strict=True):
+        assert "problems." not in da and "{" not in da  # a known key, every field filled
+        assert da.startswith(en.split(": ")[0] + ": ")  # file and line as in English
+        assert (": column '" in en) == (": kolonne '" in da)
+        assert da != en
 
 
 def test_line_numbers_follow_blank_lines_and_multiline_quotes() -> None:

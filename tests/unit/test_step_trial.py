@@ -230,10 +230,18 @@ def test_broken_upload_shows_its_problem_lines_in_place_and_is_not_stored(
     _upload(view, "survey.csv", BROKEN)
     html = view.data_panel.message.value
     assert "survey.csv er ikke gemt" in html and "role='alert'" in html
-    assert "<li><code>survey.csv:3: column &#x27;date&#x27;: &#x27;2026-13-01&#x27; is not" in html
-    assert "survey.csv:3: column &#x27;role&#x27;" in html
+    # in Danish, like the rest of the page
+    assert ("<li><code>survey.csv:3: kolonne &#x27;date&#x27;: &#x27;2026-13-01&#x27; er ikke "
+            "en dato") in html
+    assert "survey.csv:3: kolonne &#x27;role&#x27;" in html
     assert not list(store.data_dir(session.workbook.id).iterdir())
     assert "Ingen data endnu" in view.data_panel.source.value
+
+    session.set_lang("en")
+    view = TrialView(session)
+    _upload(view, "survey.csv", BROKEN)
+    html = view.data_panel.message.value
+    assert "survey.csv:3: column &#x27;date&#x27;: &#x27;2026-13-01&#x27; is not a date" in html
 
 
 # --- The evaluation ------------------------------------------------------------------------

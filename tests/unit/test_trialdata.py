@@ -46,7 +46,10 @@ def test_good_file_is_kept_under_its_kind_with_its_name_and_summary(tmp_path):
 
 
 def test_bad_file_is_refused_with_one_line_per_problem_and_not_kept(tmp_path):
-    up = trialdata.add_file(tmp_path, "survey.csv", BAD_SURVEY)
+    up = trialdata.add_file(tmp_path, "survey.csv", BAD_SURVEY)  # Danish by default
+    assert up.problems[0].startswith("survey.csv:3: kolonne 'date': '31-02-2026' er ikke en "
+                                     "dato")
+    up = trialdata.add_file(tmp_path, "survey.csv", BAD_SURVEY, lang="en")
     assert not up.ok and up.summary is None
     assert up.problems[0].startswith("survey.csv:3: column 'date': '31-02-2026' is not a date")
     assert any(p.startswith("survey.csv:4: column 'role'") for p in up.problems)
@@ -55,7 +58,9 @@ def test_bad_file_is_refused_with_one_line_per_problem_and_not_kept(tmp_path):
 
 
 def test_unknown_kind_and_wrong_type_are_refused(tmp_path):
-    assert "cannot tell the kind" in trialdata.add_file(tmp_path, "data.csv", UNITS).problems[0]
+    assert "filnavnet siger ikke" in trialdata.add_file(tmp_path, "data.csv", UNITS).problems[0]
+    assert "cannot tell the kind" in trialdata.add_file(tmp_path, "data.csv", UNITS,
+                                                        lang="en").problems[0]
     wrong = trialdata.add_file(tmp_path, "units.pdf", b"%PDF", lang="en")
     assert wrong.problems == ["units.pdf: only CSV (.csv) and Excel (.xlsx) files can be uploaded"]
     assert not list(tmp_path.iterdir())
