@@ -33,11 +33,12 @@ BROKEN_CSV = (
     "Sagsbehandling,2026-13,abc,-2\n"
     "Lovgivning,2026-02,,3\n"
 )
-BROKEN_LINES = [
-    "sickleave.csv:3: column 'month': '2026-13' is not a month (use YYYY-MM, e.g. 2026-03)",
-    "sickleave.csv:3: column 'fte': 'abc' is not a number",
-    "sickleave.csv:3: column 'sick_days': '-2' is negative",
-    "sickleave.csv:4: column 'fte': missing value",
+BROKEN_LINES = [  # in Danish, the app's language (`hjemmekit validate` says it in English)
+    "sickleave.csv:3: kolonne 'month': '2026-13' er ikke en måned (skriv ÅÅÅÅ-MM, f.eks. "
+    "2026-03)",
+    "sickleave.csv:3: kolonne 'fte': 'abc' er ikke et tal",
+    "sickleave.csv:3: kolonne 'sick_days': '-2' er negativ",
+    "sickleave.csv:4: kolonne 'fte': værdien mangler",
 ]
 #: Voilà's stripped cell error, a kernel's stderr output, or a Python traceback's text.
 ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
@@ -138,6 +139,8 @@ def test_step_5_evaluates_and_refuses_a_broken_file(
     assert problems.get_attribute("role") == "alert"
     lines = [c.strip() for c in problems.locator("li code").all_inner_texts()]
     assert lines == BROKEN_LINES
+    # The template takes off the file count ipywidgets writes after the button's text.
+    assert upload.inner_text().strip() == "Indlæs datafiler", upload.inner_text()
     assert not list(WorkbookStore(hjemmekit_server.store).data_dir(wid).glob("sickleave*"))
     # The evaluation on the example data stays.
     page.get_by_text(re.compile(r"eksempeldata \(eksempelorganisationen")).wait_for()
