@@ -70,7 +70,7 @@ class App(W.VBox):
             description=self.tr("app.language"),
             style={"button_width": "auto"},
         )
-        self.lang.observe(lambda c: self.session.set_lang(c["new"]), names="value")
+        self.lang.observe(lambda c: self._switch_lang(c["new"]), names="value")
         header = W.HBox(
             [
                 W.HTML(
@@ -231,6 +231,11 @@ class App(W.VBox):
         """Run ``action`` (new, reload, keep as copy); then the cursor is in the title."""
         action()
         self.title_input.focus()
+
+    def _switch_lang(self, lang: str) -> None:
+        """Another language rebuilds the app; the cursor goes to the title, the first
+        field after the language switch (the switch itself cannot take the focus)."""
+        self._after_switch(lambda: self.session.set_lang(lang))
 
     def _new_workbook(self) -> None:
         self._after_switch(self.session.new)
