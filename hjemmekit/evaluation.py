@@ -1364,6 +1364,24 @@ def _background(data: Any, survey: pd.DataFrame | None, questions: Sequence[str]
     return [c for c in survey.columns if c not in _KNOWN_SURVEY_COLUMNS and c not in questions]
 
 
+def _units_not_listed(names_in: dict[str, set[str]], files: dict[str, Any]) -> list[Warning_]:
+    """A warning per data file naming units that the units file does not list (a
+    misspelt name, say): their rows belong to no group, so the comparison leaves them
+    out without a word otherwise."""
+    listed = names_in.get("units")
+    if not listed:
+        return []
+    out = []
+    for kind in ("survey", "sickleave", "production", "dialogue"):
+        missing = sorted(names_in.get(kind, set()) - listed)
+        if missing:
+            shown = ", ".join(f"'{u}'" for u in missing[:5]) + (", …" if len(missing) > 5 else "")
+            name = getattr(files.get(kind), "name", None) or f"{kind}.csv"
+            out.append(Warning_("units_not_listed",
+                                {"file": name, "count": len(missing), "units": shown}))
+    return out
+
+
 def evaluate(
     data: DataSetLike | Any,
     design: Design,
@@ -1380,21 +1398,24 @@ def evaluate(
     qs = list(questions) if questions is not None else _questions(data, survey)
     ev = Evaluation(design, groups, qs)
 
-    known: set[str] = set()
+    names_in: dict[str, set[str]] = {}  # kind -> the units its file names
     if survey is not None and len(survey) and {"date", "unit"} <= set(survey.columns):
         for q in qs:
             if q not in survey:
                 ev.warnings.append(Warning_("question_not_found", {"question": q}))
         rows = _survey_rows(survey, groups, design)
-        known.update(rows.unit_names)
+        names_in["survey"] = {str(u) for u in rows.unit_names}
         fine = _fine_table(survey, [q for q in qs if q in survey], groups, rows, design)
         if fine is not None:
             ev.survey, ev.by_role, ev.units, ev.trend = _survey(fine, design)
         ev.wishes = _wishes(survey, _background(data, survey, qs), rows, design.min_answers)
         ev.home_days = _home_days(survey, rows, design.min_answers)
-    for frame in (units_df, sick, prod):
+    for kind, frame in (("units", units_df), ("sickleave", sick), ("production", prod),
+                        ("dialogue", dlg)):
         if frame is not None and "unit" in frame:
-            known.update(str(u) for u in pd.unique(frame["unit"]) if isinstance(u, str))
+            names_in[kind] = {str(u) for u in pd.unique(frame["unit"]) if isinstance(u, str)}
+    known = set().union(*(v for k, v in names_in.items() if k != "dialogue"))
+    ev.warnings.extend(_units_not_listed(names_in, getattr(data, "files", {}) or {}))
     for u in [*design.trial_units, *design.comparison_units]:
         if known and u not in known:
             ev.warnings.append(Warning_("unit_not_found", {"unit": u}))

@@ -591,6 +591,26 @@ def test_empty_and_partial_data() -> None:
     json.dumps(ev.to_json_dict(), allow_nan=False)
 
 
+def test_units_missing_from_the_units_file_are_named_in_a_warning() -> None:
+    rng = np.random.default_rng(1)
+    units = pd.DataFrame({"unit": ["A", "E"], "group": ["trial", "comparison"],
+                          "parent": [None, None]})
+    survey = pd.concat([_answers(u, w, 6, rng) for u in ("A", "E", "Ee", "F") for w in WAVES])
+    sick = pd.DataFrame({"unit": ["A", "E"], "month": pd.to_datetime(["2026-01-01"] * 2),
+                         "fte": [12.0, 12.0], "sick_days": [3.0, 4.0]})
+    ev = evaluate(Data(units=units, survey=survey, sickleave=sick, questions=["q1"]),
+                  design(["A"], ["E"]))
+    found = [w for w in ev.warnings if w.code == "units_not_listed"]
+    assert [w.fields for w in found] == [
+        {"file": "survey.csv", "count": 2, "units": "'Ee', 'F'"}]  # sick leave: all listed
+    assert "units_not_listed" in json.dumps(ev.to_json_dict())
+    text = E.format_text(ev, "da")
+    assert "2 enhed(er) i survey.csv står ikke i enhedsfilen: 'Ee', 'F'" in text
+    # without a units file there is nothing to compare with
+    ev = evaluate(Data(survey=survey, questions=["q1"]), design(["A"], ["E"]))
+    assert not [w for w in ev.warnings if w.code == "units_not_listed"]
+
+
 def test_fast_on_many_rows() -> None:
     """A modest size here (the 2-million-row timing is in the benchmarks)."""
     import time
