@@ -343,7 +343,7 @@ class TrialView(StepView):
             target.add_class(STACKED)
             target.observe(lambda c, mid=m.id: self._set_metric_target(mid, c["new"]),
                            names="value")
-            remove = button(tr("trial.remove_metric", name=m.name), icon="")
+            remove = button(tr("trial.remove_metric", name=name), icon="")
             remove.on_click(lambda _, mid=m.id: self.remove_metric(mid))
             self.metric_targets[m.id] = target
             self.remove_metric_buttons[m.id] = remove

@@ -176,6 +176,8 @@ def test_metrics_offered_from_goals_with_targets(session: Session, store):
     view.metric_target.value = "uændret"
     view.add_metric_button.click()
     assert _saved(store, session).trial.metrics[-1].name == "cases_closed"
+    added = _saved(store, session).trial.metrics[-1].id  # named as in its title
+    assert view.remove_metric_buttons[added].description == "Fjern målepunktet Afsluttede sager"
     view.remove_metric_buttons[metrics[1].id].click()
     assert [m.goal_id for m in _saved(store, session).trial.metrics] == ["g2", None]
     assert "g1" in view.goal_metric_buttons
