@@ -26,9 +26,6 @@ from hjemmekit.io import DataSet as Data
 BASE = ("2026-01-01", "2026-03-31")
 TRIAL = ("2026-04-01", "2026-09-30")
 WAVES = ["2026-02-10", "2026-03-10", "2026-05-10", "2026-06-10"]
-
-
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -774,10 +771,9 @@ def _as_danish_excel(src: Path, dst: Path) -> None:
         for column in ("group", "role"):
             if column in frame:
                 frame[column] = frame[column].map(lambda v: values.get(v, v))
-        for column in ("date",):
-            if column in frame:  # 2026-03-31 -> 31.03.2026
-                frame[column] = frame[column].str.replace(
-                    r"(\d{4})-(\d{2})-(\d{2})", r"\3.\2.\1", regex=True)
+        if "date" in frame:  # 2026-03-31 -> 31.03.2026
+            frame["date"] = frame["date"].str.replace(
+                r"(\d{4})-(\d{2})-(\d{2})", r"\3.\2.\1", regex=True)
         frame = frame.rename(columns=danish[kind])
         if kind == "units":
             frame.to_excel(dst / f"{stem}.xlsx", index=False)
