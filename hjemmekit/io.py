@@ -235,8 +235,6 @@ class Problem:
             message = t(f"problems.{self.key}", lang, **self.params)
         if self.column is None:
             return f"{where}: {message}"
-        if lang == "en":
-            return f"{where}: column '{self.column}': {message}"
         return f"{where}: {t('problems.where_column', lang, column=self.column)}: {message}"
 
 
