@@ -73,6 +73,15 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def message_html(message: str, error: bool = False) -> str:
+    """A message shown in place: an error (announced at once) or a status line."""
+    if not message:
+        return ""
+    if error:
+        return f"<p class='hk-error' role='alert'>{esc(message)}</p>"
+    return f"<p class='hk-help' role='status'>{esc(message)}</p>"
+
+
 def heading(text: str, level: int = 3) -> W.HTML:
     return W.HTML(f"<h{level} class='hk-h{level}'>{esc(text)}</h{level}>")
 

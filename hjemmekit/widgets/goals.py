@@ -25,7 +25,7 @@ from hjemmekit.goaltext import (  # noqa: F401 - re-exported for the views' user
 from hjemmekit.i18n import t
 from hjemmekit.model import GOAL_PURPOSES, SUGGESTED_TOOLS, TOOLS, Goal, Workbook
 from hjemmekit.session import Session
-from hjemmekit.widgets.base import STACKED, StepView, esc, heading, paragraph
+from hjemmekit.widgets.base import STACKED, StepView, esc, heading, message_html, paragraph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,14 +90,6 @@ def matrix_html(wb: Workbook, lang: str) -> str:
         f"<th scope='col'>{esc(t('goals.matrix_follow_up', lang))}</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>{note}"
     )
-
-
-def _message(kind: str, text: str) -> str:
-    if not text:
-        return ""
-    if kind == "error":
-        return f"<p class='hk-error' role='alert'>{esc(text)}</p>"
-    return f"<p class='hk-help' role='status'>{esc(text)}</p>"
 
 
 def _find_goal(wb: Workbook, goal_id: str) -> Goal:
@@ -206,7 +198,7 @@ class GoalsView(StepView):
 
     def _note_widget(self, slot: str) -> W.HTML:
         kind, text = self._notes.get(slot, ("", ""))
-        return W.HTML(_message(kind, text))
+        return W.HTML(message_html(text, error=kind == "error"))
 
     def _examples_html(self) -> str:
         tr = self.tr
@@ -352,7 +344,7 @@ class GoalsView(StepView):
         try:
             set_(_find_goal(self.session.workbook, row.goal_id).model_copy(deep=True), value)
         except Refused as e:
-            row.error.value = _message("error", str(e))
+            row.error.value = message_html(str(e), error=True)
             return False
         ok = self.session.edit(
             lambda wb: set_(_find_goal(wb, row.goal_id), value), typing=typing
@@ -361,7 +353,8 @@ class GoalsView(StepView):
             row.error.value = ""
         else:
             problem = dict(self.session.status.fields).get("problem", "")
-            row.error.value = _message("error", self.tr("goals.error_not_saved", problem=problem))
+            row.error.value = message_html(self.tr("goals.error_not_saved", problem=problem),
+                                           error=True)
         self._title(row)
         self.refresh()
         return ok
@@ -410,7 +403,7 @@ class GoalsView(StepView):
     def _say(self, slot: str, widget: W.HTML, kind: str, text: str) -> None:
         """Show a message in place without rebuilding."""
         self._note(slot, kind, text)
-        widget.value = _message(kind, text)
+        widget.value = message_html(text, error=kind == "error")
 
     def _index(self, goal_id: str) -> int:
         for i, g in enumerate(self.session.workbook.goals.goals):

@@ -19,18 +19,18 @@ from hjemmekit import scenarios as sc
 from hjemmekit.i18n import t
 from hjemmekit.model import WEEKDAYS, Scenario, ScenarioRule, Workbook
 from hjemmekit.session import Session
-from hjemmekit.widgets.base import STACKED, css, esc, heading, lang_text, paragraph
+from hjemmekit.widgets.base import (
+    STACKED,
+    css,
+    esc,
+    heading,
+    lang_text,
+    message_html,
+    paragraph,
+)
 
 AVERAGE_STEPS = tuple(i / 2 for i in range(11))
 """Choices of average home days a week: 0, 0.5, ..., 5."""
-
-
-def message_html(text_: str, error: bool = False) -> str:
-    if not text_:
-        return ""
-    if error:
-        return f"<p class='hk-error' role='alert'>{esc(text_)}</p>"
-    return f"<p class='hk-help' role='status'>{esc(text_)}</p>"
 
 
 def frame_html(frame: Any, caption: str) -> str:

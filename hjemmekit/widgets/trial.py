@@ -19,15 +19,16 @@ import ipywidgets as W
 from hjemmekit.i18n import day, number, t
 from hjemmekit.model import DATA_SOURCES, TRIAL_REFLECTIONS, Decision, Goal, Metric, Workbook
 from hjemmekit.session import Session
-from hjemmekit.widgets.base import STACKED, StepView, esc, heading, paragraph, text
-from hjemmekit.widgets.trial_data import (
-    DataPanel,
-    EvaluationPanel,
-    _soon,
-    button,
+from hjemmekit.widgets.base import (
+    STACKED,
+    StepView,
+    esc,
+    heading,
     message_html,
-    table_html,
+    paragraph,
+    text,
 )
+from hjemmekit.widgets.trial_data import DataPanel, EvaluationPanel, _soon, button, table_html
 
 PERIOD_FIELDS = ("baseline_start", "baseline_end", "start", "end")
 MIN_ANSWERS, MIN_FTE = 3, 5.0
@@ -466,7 +467,7 @@ class TrialView(StepView):
     # --- messages ----------------------------------------------------------------------
 
     def _say(self, widget: W.HTML, kind: str, text_: str) -> None:
-        widget.value = message_html(kind, text_)
+        widget.value = message_html(text_, error=kind == "error")
 
     def _failed(self, widget: W.HTML) -> bool:
         problem = dict(self.session.status.fields).get("problem", "")

@@ -21,7 +21,7 @@ import ipywidgets as W
 from hjemmekit import trialdata
 from hjemmekit.i18n import day, has, number, t
 from hjemmekit.session import Session
-from hjemmekit.widgets.base import STACKED, esc, heading, paragraph
+from hjemmekit.widgets.base import STACKED, esc, heading, message_html, paragraph
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,15 +44,6 @@ def button(description: str, **kwargs: Any) -> W.Button:
     kwargs.setdefault("layout", W.Layout(width="auto", max_width="100%", align_self="flex-start"))
     return W.Button(description=description, **kwargs)
 
-
-
-def message_html(kind: str, text: str) -> str:
-    """A message in place: ``error`` (announced) or ``status``."""
-    if not text:
-        return ""
-    if kind == "error":
-        return f"<p class='hk-error' role='alert'>{esc(text)}</p>"
-    return f"<p class='hk-help' role='status'>{esc(text)}</p>"
 
 
 def problems_html(title: str, lines: Sequence[str]) -> str:
@@ -483,7 +474,8 @@ class DataPanel(W.VBox):
                                                          self.session.workbook, self.lang)
         except Exception as e:  # noqa: BLE001 - never a traceback in the app
             self.trial_data = trialdata.TrialData("none")
-            self.message.value = message_html("error", self.tr("data_failed", problem=str(e)))
+            self.message.value = message_html(self.tr("data_failed", problem=str(e)),
+                                              error=True)
         self._show()
 
     def _show(self) -> None:
@@ -527,7 +519,8 @@ class DataPanel(W.VBox):
         try:
             items = [(str(f["name"]), bytes(f["content"])) for f in files]
         except Exception as e:  # noqa: BLE001
-            self.message.value = message_html("error", self.tr("data_failed", problem=str(e)))
+            self.message.value = message_html(self.tr("data_failed", problem=str(e)),
+                                              error=True)
             return
         self.add_files(items)
         self.upload.value = ()  # so the same file can be uploaded again
@@ -547,7 +540,7 @@ class DataPanel(W.VBox):
         html = ""
         if good:
             names = ", ".join(f"{r.name} ({self.tr('kind_' + str(r.kind))})" for r in good)
-            html += message_html("status", self.tr("uploaded", count=len(good), names=names))
+            html += message_html(self.tr("uploaded", count=len(good), names=names))
         for r in bad:
             html += problems_html(self.tr("upload_refused", name=r.name), r.problems)
         self.message.value = html
@@ -565,10 +558,11 @@ class DataPanel(W.VBox):
         try:
             removed = trialdata.remove_file(self.folder(), kind)
         except OSError as e:
-            self.message.value = message_html("error", self.tr("data_failed", problem=str(e)))
+            self.message.value = message_html(self.tr("data_failed", problem=str(e)),
+                                              error=True)
             return False
         if removed:
-            self.message.value = message_html("status", self.tr("removed", name=name))
+            self.message.value = message_html(self.tr("removed", name=name))
             self._given = None
             self.reload()
             if self.on_change is not None:
@@ -630,7 +624,7 @@ class EvaluationPanel(W.VBox):
     def mark_stale(self) -> None:
         """Say that the design changed after the figures shown were computed."""
         if self.evaluation is not None:
-            self.message.value = message_html("status", self.tr("stale"))
+            self.message.value = message_html(self.tr("stale"))
 
     def evaluate(self) -> Evaluation | None:
         """Evaluate and show the results; a problem is shown in place (None returned)."""
@@ -660,13 +654,13 @@ class EvaluationPanel(W.VBox):
             self._fail(self.tr("evaluation_failed", problem=str(e)))
             return ev
         warnings = warnings_text(ev, self.lang)
-        self.message.value = message_html("status", self.tr("evaluated")) + "".join(
+        self.message.value = message_html(self.tr("evaluated")) + "".join(
             f"<p class='hk-help'>{esc(w)}</p>" for w in warnings)
         return ev
 
     def _fail(self, text: str) -> None:
         self.evaluation = None
-        self.message.value = message_html("error", text)
+        self.message.value = message_html(text, error=True)
         self.results.children = []
 
     def _show(self, ev: Evaluation) -> None:
@@ -734,7 +728,8 @@ class EvaluationPanel(W.VBox):
         try:
             self.charts.value = charts_html(ev, self.lang, followed)
         except Exception as e:  # noqa: BLE001 - never a traceback in the app
-            self.charts.value = message_html("error", self.tr("charts_failed", problem=str(e)))
+            self.charts.value = message_html(self.tr("charts_failed", problem=str(e)),
+                                             error=True)
 
     def _show_units(self) -> None:
         ev = self.evaluation
