@@ -27,7 +27,14 @@ class InputError(Exception):
 def _serve(args: argparse.Namespace) -> int:
     from hjemmekit.serve import serve
 
-    return serve(store=args.store, port=args.port, example=args.example, open_browser=False)
+    return serve(
+        store=args.store,
+        port=args.port,
+        example=args.example,
+        open_browser=False,
+        base_url=args.base_url,
+        idle_timeout=args.idle_timeout,
+    )
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -153,6 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", metavar="DIR", help="folder of workbooks (default: ./store)")
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--example", metavar="NAME", help="open a copy of an example workbook")
+    p.add_argument(
+        "--idle-timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="stop a kernel whose page has been gone this long (default 600; 0: never)",
+    )
+    p.add_argument(
+        "--base-url",
+        metavar="PREFIX",
+        help="URL prefix in front of the app (default: $JUPYTERHUB_SERVICE_PREFIX, else /)",
+    )
     p.set_defaults(func=_serve)
 
     p = sub.add_parser("new", help="create a new workbook in the store and print its id")

@@ -42,6 +42,14 @@ POOL_SIZE = 1
 #: Seconds before a used pre-heated kernel is replaced. Keep 0: in Voilà 0.5 a visitor who
 #: arrives during the delay waits for the delay *and* the kernel start (measured: 8 s with 10).
 FILL_DELAY_S = 0
+#: Seconds Voilà waits, after a cell's reply, for the rest of its output. nbclient's
+#: default (4) is too short under load: the app's hundreds of widget messages queue up
+#: behind other visitors' and the cell's output (the app itself) was dropped.
+IOPUB_TIMEOUT_S = 120
+#: Default of ``hjemmekit serve --idle-timeout``: seconds a kernel may live without its page.
+IDLE_TIMEOUT_S = 600
+#: Set by JupyterHub for a user's server: the URL prefix the browser sees.
+HUB_PREFIX_ENV = "JUPYTERHUB_SERVICE_PREFIX"
 
 
 def template_root() -> Path:
@@ -83,8 +91,32 @@ def _page_config_hook(page_config: dict[str, Any], **_kwargs: Any) -> dict[str, 
     return page_config
 
 
-def voila_argv(notebook: Path, port: int, preheat: bool = True) -> list[str]:
-    """Command-line options for Voilà (shared by ``serve`` and the benchmark)."""
+def base_url_from_env(base_url: str | None = None) -> str:
+    """The URL prefix the browser sees: ``base_url`` if given, else JupyterHub's
+    ``JUPYTERHUB_SERVICE_PREFIX`` (``/user/alice/``), else ``/``; always ``/.../``."""
+    prefix = base_url or os.environ.get(HUB_PREFIX_ENV) or "/"
+    return "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+
+
+def cull_interval(idle_timeout: int) -> int:
+    """How often (s) to look for kernels to stop: a tenth of the timeout, 1 to 60 s."""
+    return max(1, min(60, idle_timeout // 10))
+
+
+def voila_argv(
+    notebook: Path,
+    port: int,
+    preheat: bool = True,
+    *,
+    base_url: str = "/",
+    idle_timeout: int = IDLE_TIMEOUT_S,
+) -> list[str]:
+    """Command-line options for Voilà (shared by ``serve`` and the benchmark).
+
+    ``base_url`` is the prefix the browser sees (JupyterHub's ``/user/<name>/``); Voilà
+    itself serves at ``/`` because the proxy in front strips the prefix. Kernels without
+    a page connected and idle for ``idle_timeout`` seconds are stopped (0: never).
+    """
     argv = [
         str(notebook),
         f"--port={port}",
@@ -97,13 +129,22 @@ def voila_argv(notebook: Path, port: int, preheat: bool = True) -> list[str]:
         "--show_tracebacks=False",
         "--theme=light",
         "--VoilaExecutor.cell_error_instruction=" + CELL_ERROR_INSTRUCTION,
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
     ]
-    # A kernel whose page is gone (closed without Voilà's shutdown call, e.g. a crashed
-    # browser) is stopped after 3 hours without a connection; open pages are never culled.
-    argv += [
-        "--MappingKernelManager.cull_idle_timeout=10800",
-        "--MappingKernelManager.cull_interval=300",
-    ]
+    if base_url != "/":
+        argv += [f"--Voila.base_url={base_url}", "--Voila.server_url=/"]
+    if idle_timeout > 0:
+        # A kernel whose page is gone (closed without Voilà's shutdown call: a closed
+        # laptop, a crashed tab) is stopped once it has had no page connected and no
+        # activity for idle_timeout seconds. An open page keeps its websocket connected
+        # and is never culled; nor are pre-heated kernels waiting in the pool (Voilà skips
+        # them). Every change is autosaved, so a stopped kernel loses nothing.
+        argv += [
+            f"--MappingKernelManager.cull_idle_timeout={idle_timeout}",
+            f"--MappingKernelManager.cull_interval={cull_interval(idle_timeout)}",
+            "--MappingKernelManager.cull_connected=False",
+            "--MappingKernelManager.cull_busy=False",
+        ]
     if os.name == "posix":
         # Kernels talk to the server over Unix sockets in Voilà's private connection
         # directory: no open TCP ports on a shared host, and no ipykernel warning about it.
@@ -188,12 +229,17 @@ def serve(
     *,
     notebook: str | Path | None = None,
     preheat: bool | None = None,
+    base_url: str | None = None,
+    idle_timeout: int = IDLE_TIMEOUT_S,
 ) -> int:
     """Serve the app until Ctrl+C; return the exit code (1 when the port is taken).
 
     ``notebook`` serves another notebook the same way (tests and benchmarks). ``preheat``
     keeps a kernel with the app already rendered ready for the next visitor; default on,
     ``HJEMMEKIT_PREHEAT=0`` turns it off (saves one idle kernel's memory per server).
+    ``base_url`` is the URL prefix in front of the app (default: JupyterHub's
+    ``JUPYTERHUB_SERVICE_PREFIX`` when set, else ``/``). ``idle_timeout``: see
+    :func:`voila_argv`.
     """
     if preheat is None:
         preheat = os.environ.get(PREHEAT_ENV, "1").strip().lower() not in {"0", "false", "no"}
@@ -207,6 +253,10 @@ def serve(
     if not 0 < port < 65536:
         print(f"hjemmekit serve: port {port} is not a valid port (1-65535)", file=sys.stderr)
         return 2
+    if idle_timeout < 0:
+        print(f"hjemmekit serve: --idle-timeout {idle_timeout} is negative", file=sys.stderr)
+        return 2
+    prefix = base_url_from_env(base_url)
     if not port_free(port):
         print(
             f"hjemmekit serve: port {port} på {HOST} er optaget / is already in use "
@@ -252,7 +302,8 @@ def serve(
                 print(f"hjemmekit serve: port {self.port} {reason}", file=sys.stderr)
                 self.exit(1)
             url = f"http://{HOST}:{self.port}/"
-            print(f"hjemmekit kører på / is running at {url}  (Ctrl+C stopper / stops)")
+            behind = f" for {prefix}" if prefix != "/" else ""
+            print(f"hjemmekit kører på / is running at {url}{behind}  (Ctrl+C stopper / stops)")
             sys.stdout.flush()
             if open_browser:
                 import webbrowser
@@ -269,7 +320,9 @@ def serve(
     HjemmekitVoila.clear_instance()
     app = HjemmekitVoila.instance()
     try:
-        app.initialize(voila_argv(nb_path, port, preheat=preheat))
+        app.initialize(
+            voila_argv(nb_path, port, preheat=preheat, base_url=prefix, idle_timeout=idle_timeout)
+        )
         app.voila_configuration.page_config_hook = _page_config_hook
         # jupyter_server's default ping timeout (90 s) exceeds its interval (30 s): tornado
         # warns about it on the first websocket. Same values, said consistently.
