@@ -130,6 +130,7 @@ def voila_argv(
         "--theme=light",
         "--VoilaExecutor.cell_error_instruction=" + CELL_ERROR_INSTRUCTION,
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
+        "--VoilaConfiguration.multi_kernel_manager_class=hjemmekit.culling.PageKernelManager",
     ]
     if base_url != "/":
         argv += [f"--Voila.base_url={base_url}", "--Voila.server_url=/"]
@@ -139,6 +140,7 @@ def voila_argv(
         # activity for idle_timeout seconds. An open page keeps its websocket connected
         # and is never culled; nor are pre-heated kernels waiting in the pool (Voilà skips
         # them). Every change is autosaved, so a stopped kernel loses nothing.
+        # (PageKernelManager gives a kernel whose page is still loading more time.)
         argv += [
             f"--MappingKernelManager.cull_idle_timeout={idle_timeout}",
             f"--MappingKernelManager.cull_interval={cull_interval(idle_timeout)}",

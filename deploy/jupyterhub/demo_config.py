@@ -63,7 +63,9 @@ if not password:
 store = Path(os.environ.get("HUB_STORE", "hub-store")).resolve()
 state = Path(os.environ.get("HUB_DIR") or REPO / ".hub" / str(port)).resolve()
 idle_timeout = int(os.environ.get("HUB_IDLE_TIMEOUT", "600"))
-chp = os.environ.get("HUB_CHP") or str(REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy")
+chp = os.environ.get("HUB_CHP") or str(
+    REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+)
 state.mkdir(parents=True, exist_ok=True)
 store.mkdir(parents=True, exist_ok=True)
 (state / "home").mkdir(exist_ok=True)
