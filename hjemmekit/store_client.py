@@ -26,7 +26,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import tempfile
 import threading
 import urllib.error
@@ -178,7 +177,7 @@ class RemoteStore:
             with e:
                 payload = e.read()
             raise self._error(e.code, payload) from None
-        except (urllib.error.URLError, OSError, socket.timeout) as e:
+        except (urllib.error.URLError, OSError) as e:  # TimeoutError included
             reason = getattr(e, "reason", e)
             raise StoreUnavailableError("unreachable", self.lang, detail=str(reason),
                                         url=self.url) from None
@@ -212,7 +211,8 @@ class RemoteStore:
         if code == "denied":
             from hjemmekit.access import AccessDeniedError
 
-            return AccessDeniedError(message)
+            return AccessDeniedError(str(body.get("workbook_id")), str(body.get("user")),
+                                     body.get("needed") or "read")
         if code == "not_found":
             return NotFoundError(message)
         if code == "busy":
@@ -252,9 +252,14 @@ class RemoteStore:
             from hjemmekit.access import Identity
 
             me = self.whoami()
-            self._identity = Identity(user=me["user"], groups=tuple(me.get("groups") or ()),
+            self._identity = Identity(user=me["user"], groups=frozenset(me.get("groups") or ()),
                                       local=False)
         return self._identity
+
+    @property
+    def hosted(self) -> bool:
+        """Always: a store service means JupyterHub, with other users to share with."""
+        return True
 
     @property
     def max_file_bytes(self) -> int:
@@ -398,9 +403,11 @@ class RemoteStore:
         self._id(workbook_id)
         limit = self.max_file_bytes
         if limit and len(data) > limit:
+            from hjemmekit.store_service import megabytes
+
             raise DataFileTooLargeError(
                 t("service.file_too_large", self.lang, name=filename,
-                  limit=f"{limit / (1024 * 1024):.0f}"),
+                  limit=megabytes(limit, self.lang)),
                 filename, len(data), limit,
             )
         self._request("PUT", f"api/workbooks/{workbook_id}/data/{quote(filename, safe='')}",

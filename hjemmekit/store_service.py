@@ -69,13 +69,15 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
-from hjemmekit.i18n import t
+from hjemmekit.access import AccessDeniedError, GuardedStore, Identity, valid_data_file_name
+from hjemmekit.i18n import number, t
 from hjemmekit.model import DocumentError, Workbook, load_workbook
 from hjemmekit.store import (
     ConflictError,
     DamagedWorkbookError,
     NotFoundError,
     StoreBusyError,
+    StoreError,
     WorkbookStore,
     default_store_dir,
 )
@@ -85,7 +87,6 @@ __all__ = [
     "StoreService",
     "make_app",
     "main",
-    "valid_filename",
 ]
 
 log = logging.getLogger("hjemmekit.store_service")
@@ -100,21 +101,10 @@ DEFAULT_MAX_FILE_MB = 200
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Largest JSON request (a workbook document): 20 MB, far above any real workbook."""
 
-_FILENAME = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
-
-
-def valid_filename(name: str) -> bool:
-    """A data file's name: one path component, not ``.``/``..``, no control characters."""
-    return (
-        isinstance(name, str)
-        and bool(_FILENAME.fullmatch(name))
-        and name not in (".", "..")
-        and not name.endswith(".tmp")
-    )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
+def megabytes(size: int, lang: str = "da") -> str:
+    """A size in MB the way the language writes numbers (``200``, ``0,5``)."""
+    mb = size / (1024 * 1024)
+    return number(mb, lang, 0 if mb >= 10 else 1 if mb >= 0.1 else 2)
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -178,8 +168,6 @@ class StoreService:
 
     def guarded(self, identity: Any) -> Any:
         """The store as the caller may see it."""
-        from hjemmekit.access import GuardedStore
-
         return GuardedStore(self.store, identity)
 
     async def run(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -226,15 +214,12 @@ class BaseHandler(web.RequestHandler):
         if model.get("kind", "user") != "user" or not isinstance(name, str):
             log.warning("refused %s %s: not a user", model.get("kind"), name)
             raise ApiError(403, "not_allowed", self.tr("not_allowed"))
+        self.user_name = name  # for the access log, refused or not
         if not check_scopes(self.service.access_scopes, set(model.get("scopes", ()))):
-            log.warning(
-                "refused %s: the token lacks %s", name, " or ".join(sorted(self.service.access_scopes))
-            )
+            wanted = " or ".join(sorted(self.service.access_scopes))
+            log.warning("refused %s: the token lacks %s", name, wanted)
             raise ApiError(403, "not_allowed", self.tr("not_allowed"))
-        from hjemmekit.access import Identity
-
-        groups = tuple(sorted(g for g in model.get("groups") or () if isinstance(g, str)))
-        self.user_name = name
+        groups = frozenset(g for g in model.get("groups") or () if isinstance(g, str))
         self.identity = Identity(user=name, groups=groups, local=False)
 
     def get_current_user(self) -> str | None:
@@ -252,7 +237,7 @@ class BaseHandler(web.RequestHandler):
         if len(self.request.body) > MAX_DOCUMENT_BYTES:
             raise ApiError(
                 413, "too_large",
-                self.tr("document_too_large", limit=_megabytes(MAX_DOCUMENT_BYTES)),
+                self.tr("document_too_large", limit=megabytes(MAX_DOCUMENT_BYTES, self.lang)),
             )
         try:
             body = json.loads(self.request.body or b"{}")
@@ -268,21 +253,11 @@ class BaseHandler(web.RequestHandler):
             raise ApiError(400, "bad_request", self.tr("missing_field", field=key))
         return load_workbook(doc)  # DocumentError -> 422
 
-    async def call(self, action: str, workbook_id: str | None, method: str, *args: Any,
-                   **kwargs: Any) -> Any:
-        """``GuardedStore(...).method(*args)`` in the pool; denials are logged."""
-        from hjemmekit.access import AccessDeniedError
-
+    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``GuardedStore(store, caller).method(*args)`` in the pool. Denials raise
+        AccessDeniedError, which GuardedStore logs (logger ``hjemmekit.access``)."""
         guarded = self.service.guarded(self.identity)
-        try:
-            return await self.service.run(getattr(guarded, method), *args, **kwargs)
-        except AccessDeniedError as e:
-            log.warning(
-                "denied: user %s (groups %s) %s workbook %s: %s",
-                self.identity.user, ",".join(self.identity.groups) or "-", action,
-                workbook_id or "-", e,
-            )
-            raise
+        return await self.service.run(getattr(guarded, method), *args, **kwargs)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
@@ -294,12 +269,11 @@ class BaseHandler(web.RequestHandler):
         self.finish(json.dumps(body, ensure_ascii=False))
 
     def _api_error(self, exc: BaseException | None, status_code: int) -> ApiError:
-        from hjemmekit.access import AccessDeniedError
-
         if isinstance(exc, ApiError):
             return exc
         if isinstance(exc, AccessDeniedError):
-            return ApiError(403, "denied", str(exc) or self.tr("denied"))
+            return ApiError(403, "denied", exc.message(self.lang), workbook_id=exc.workbook_id,
+                            user=exc.user, needed=exc.needed)
         if isinstance(exc, ConflictError):
             return ApiError(
                 409, "conflict", str(exc), workbook_id=exc.workbook_id,
@@ -334,10 +308,8 @@ class BaseHandler(web.RequestHandler):
         return text.replace(str(self.service.store.directory), "…")
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, ApiError | web.HTTPError) or type(value).__name__ in (
-            "AccessDeniedError", "ConflictError", "NotFoundError", "DocumentError",
-        ):
-            return  # answered as JSON; denials are logged in ``call``
+        if isinstance(value, ApiError | web.HTTPError | StoreError | DocumentError | ValueError):
+            return  # answered as JSON (denials are logged by GuardedStore)
         super().log_exception(typ, value, tb)
 
 
@@ -358,13 +330,13 @@ class WhoAmIHandler(BaseHandler):
 
 class WorkbooksHandler(BaseHandler):
     async def get(self) -> None:
-        infos = await self.call("list", None, "list")
+        infos = await self.call("list")
         self.write_json({"workbooks": infos})
 
     async def post(self) -> None:
         body = self.body_json()
         kwargs = {k: str(body[k]) for k in ("title", "organisation", "language") if k in body}
-        wb = await self.call("create", None, "create", **kwargs)
+        wb = await self.call("create", **kwargs)
         self.write_json(_workbook(wb), 201)
 
 
@@ -374,7 +346,7 @@ class ImportHandler(BaseHandler):
         doc = body.get("document")
         if not isinstance(doc, dict | str):
             raise ApiError(400, "bad_request", self.tr("missing_field", field="document"))
-        wb = await self.call("import", None, "import_document", doc)
+        wb = await self.call("import_document", doc)
         self.write_json(_workbook(wb), 201)
 
 
@@ -383,49 +355,49 @@ class CopyHandler(BaseHandler):
         body = self.body_json()
         source = self.workbook_from(body)
         title = body.get("title")
-        wb = await self.call("copy", source.id, "copy", source,
+        wb = await self.call("copy", source,
                              title=None if title is None else str(title))
         self.write_json(_workbook(wb), 201)
 
 
 class WorkbookHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
-        self.write_json(_workbook(await self.call("open", workbook_id, "open", workbook_id)))
+        self.write_json(_workbook(await self.call("open", workbook_id)))
 
     async def put(self, workbook_id: str) -> None:
         wb = self.workbook_from(self.body_json())
         if wb.id != workbook_id:
             raise ApiError(400, "bad_request", self.tr("id_mismatch", id=workbook_id))
-        saved = await self.call("save", workbook_id, "save", wb)
+        saved = await self.call("save", wb)
         self.write_json(_workbook(saved))
 
 
 class RecoverHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
-        self.write_json(_workbook(await self.call("recover", workbook_id, "recover", workbook_id)))
+        self.write_json(_workbook(await self.call("recover", workbook_id)))
 
 
 class ExistsHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
-        self.write_json({"exists": bool(await self.call("exists", workbook_id, "exists",
+        self.write_json({"exists": bool(await self.call("exists",
                                                           workbook_id))})
 
 
 class AccessHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
-        self.write_json({"access": await self.call("access", workbook_id, "access",
+        self.write_json({"access": await self.call("access",
                                                    workbook_id)})
 
 
 class HistoryHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
-        entries = await self.call("history", workbook_id, "history", workbook_id)
+        entries = await self.call("history", workbook_id)
         self.write_json({"history": entries})
 
 
 class RevisionHandler(BaseHandler):
     async def get(self, workbook_id: str, revision: str) -> None:
-        wb = await self.call("open revision", workbook_id, "open_revision", workbook_id,
+        wb = await self.call("open_revision", workbook_id,
                              int(revision))
         self.write_json(_workbook(wb))
 
@@ -444,11 +416,11 @@ class SharesHandler(BaseHandler):
         return out
 
     async def post(self, workbook_id: str) -> None:
-        wb = await self.call("share", workbook_id, "share", workbook_id, **self._share(True))
+        wb = await self.call("share", workbook_id, **self._share(True))
         self.write_json(_workbook(wb) if isinstance(wb, Workbook) else {"result": wb})
 
     async def delete(self, workbook_id: str) -> None:
-        wb = await self.call("unshare", workbook_id, "unshare", workbook_id,
+        wb = await self.call("unshare", workbook_id,
                              **self._share(False))
         self.write_json(_workbook(wb) if isinstance(wb, Workbook) else {"result": wb})
 
@@ -458,7 +430,7 @@ def _file_list(folder: Path) -> list[dict[str, Any]]:
     files = []
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            if path.is_file() and valid_filename(path.name):
+            if path.is_file() and valid_data_file_name(path.name):
                 digest = hashlib.sha256()
                 with open(path, "rb") as f:
                     for chunk in iter(partial(f.read, 1 << 20), b""):
@@ -470,7 +442,7 @@ def _file_list(folder: Path) -> list[dict[str, Any]]:
 
 class DataListHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
-        folder = await self.call("read data of", workbook_id, "data_dir", workbook_id)
+        folder = await self.call("data_dir", workbook_id)
         self.write_json({"files": await self.service.run(_file_list, Path(folder))})
 
 
@@ -495,7 +467,7 @@ class DataFileHandler(BaseHandler):
     def _too_large_message(self) -> str:
         filename = self.path_kwargs.get("filename", "")
         return self.tr("file_too_large", name=filename,
-                       limit=_megabytes(self.service.max_file_bytes))
+                       limit=megabytes(self.service.max_file_bytes, self.lang))
 
     def data_received(self, chunk: bytes) -> None:
         if self.request.method != "PUT" or self._too_large:
@@ -508,12 +480,12 @@ class DataFileHandler(BaseHandler):
             self._chunks.append(chunk)
 
     def _check_name(self, filename: str) -> None:
-        if not valid_filename(filename):
+        if not valid_data_file_name(filename):
             raise ApiError(400, "bad_request", self.tr("bad_filename", name=filename))
 
     async def get(self, workbook_id: str, filename: str) -> None:
         self._check_name(filename)
-        folder = await self.call("read data of", workbook_id, "data_dir", workbook_id)
+        folder = await self.call("data_dir", workbook_id)
         path = Path(folder) / filename
         if not path.is_file():
             raise ApiError(404, "not_found", self.tr("no_such_file", name=filename))
@@ -531,14 +503,14 @@ class DataFileHandler(BaseHandler):
             raise ApiError(413, "too_large", self._too_large_message())
         data = b"".join(self._chunks)
         self._chunks = []
-        await self.call("upload data to", workbook_id, "put_data_file", workbook_id,
+        await self.call("put_data_file", workbook_id,
                         filename, data)
         self.write_json({"name": filename, "size": len(data),
                          "sha256": hashlib.sha256(data).hexdigest()}, 201)
 
     async def delete(self, workbook_id: str, filename: str) -> None:
         self._check_name(filename)
-        removed = await self.call("remove data of", workbook_id, "remove_data_file",
+        removed = await self.call("remove_data_file",
                                   workbook_id, filename)
         self.write_json({"removed": bool(removed) if removed is not None else True})
 
@@ -634,7 +606,7 @@ def serve(args: argparse.Namespace) -> int:
     store_dir = Path(args.store) if args.store else default_store_dir()
     store = WorkbookStore(store_dir)
     hub_auth = HubAuth(cache_max_age=60)
-    service = StoreService(store, hub_auth, max_file_bytes=int(mb * 1024 * 1024))
+    service = StoreService(store, hub_auth, max_file_bytes=round(mb * 1024 * 1024))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or f"/services/{SERVICE_NAME}/"
     host, port = _listen_address(os.environ.get("JUPYTERHUB_SERVICE_URL"), args.port)
     app = make_app(service, prefix)
