@@ -515,6 +515,15 @@ class DataFileHandler(BaseHandler):
         self.write_json({"removed": bool(removed) if removed is not None else True})
 
 
+class RootHandler(web.RequestHandler):
+    """The prefix itself, without authentication: which service this is (the hub's
+    health check asks here)."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps({"service": SERVICE_NAME, "api": "api/"}))
+
+
 class NotFoundHandler(BaseHandler):
     async def prepare(self) -> None:
         raise ApiError(404, "not_found", self.tr("no_such_call"))
@@ -527,6 +536,7 @@ def make_app(service: StoreService, prefix: str = f"/services/{SERVICE_NAME}/") 
     wid = r"(?P<workbook_id>[A-Za-z0-9_-]{1,64})"
     args = {"service": service}
     routes = [
+        (rf"{p}?", RootHandler),
         (rf"{p}api/whoami", WhoAmIHandler, args),
         (rf"{p}api/workbooks", WorkbooksHandler, args),
         (rf"{p}api/import", ImportHandler, args),
@@ -575,16 +585,13 @@ def _listen_address(url: str | None, port: int | None) -> tuple[str, int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The options of ``python -m hjemmekit.store_service`` (and of ``hjemmekit
+    store-service``, which takes the same)."""
     parser = argparse.ArgumentParser(
-        prog="hjemmekit store-service",
+        prog="python -m hjemmekit.store_service",
         description="Serve the workbook store to users' servers on JupyterHub "
         "(a JupyterHub-managed service).",
     )
-    add_arguments(parser)
-    return parser
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR",
                         help="folder of workbooks (default: $HJEMMEKIT_STORE, else ./store)")
     parser.add_argument("--port", type=int, default=None,
@@ -592,6 +599,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-file-mb", type=float, default=None,
                         help="largest data file in MB (default: "
                         f"$HJEMMEKIT_STORE_MAX_FILE_MB, else {DEFAULT_MAX_FILE_MB})")
+    return parser
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -422,3 +422,185 @@ def test_unreachable_service_gives_a_clear_message():
     assert str(e.value).startswith("Arbejdsbøgerne kan ikke hentes lige nu")
     assert "Traceback" not in str(e.value)
     assert e.value.text("en").startswith("The workbooks cannot be fetched right now")
+
+
+# --- A real JupyterHub ----------------------------------------------------------------------
+
+HUB_CONFIG = '''
+import sys
+sys.path.insert(0, {deploy!r})
+from hjemmekit_service import configure_store_service
+from jupyterhub.proxy import Proxy
+
+
+class NoProxy(Proxy):
+    """No proxy: the test calls the hub and the service on their own ports."""
+
+    async def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    async def add_route(self, routespec, target, data):
+        pass
+
+    async def delete_route(self, routespec):
+        pass
+
+    async def get_all_routes(self):
+        return {{}}
+
+
+c.JupyterHub.proxy_class = NoProxy
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = {public_port}
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_port}
+c.JupyterHub.db_url = "sqlite:///{tmp}/hub.sqlite"
+c.JupyterHub.cookie_secret_file = "{tmp}/cookie_secret"
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"
+c.Spawner.cmd = [{python!r}, {probe!r}]
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+c.JupyterHub.services = [{{"name": "test-admin", "api_token": {admin!r}}}]
+c.JupyterHub.load_roles = [{{
+    "name": "test-admin",
+    "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens"],
+    "services": ["test-admin"],
+}}]
+configure_store_service(c, store="{tmp}/store", port={service_port}, python={python!r},
+                        max_file_mb=1)
+'''
+
+PROBE = '''
+"""A stand-in single-user server: uses its own token to reach the store service, writes
+what it got, then answers HTTP so the hub sees it running."""
+import json, os, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import urlparse
+
+from hjemmekit.access import open_store
+
+out = {{"url": os.environ.get("HJEMMEKIT_STORE_URL")}}
+try:
+    store = open_store()
+    me = store.whoami()
+    wb = store.create(title="Fra serveren")
+    out.update(user=me["user"], groups=me["groups"], created=wb.id, owner=wb.owner,
+               listed=[i.id for i in store.list()], kind=type(store).__name__)
+except Exception as e:
+    out["error"] = f"{{type(e).__name__}}: {{e}}"
+with open({result!r}, "w") as f:
+    json.dump(out, f)
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"probe")
+
+    def log_message(self, *args):
+        pass
+
+
+port = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"]).port
+HTTPServer(("127.0.0.1", port), Handler).serve_forever()
+'''
+
+
+def hub_api(hub: str, method: str, path: str, token: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{hub}/hub/api/{path}", data=data, method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=60) as r:
+        text = r.read()
+    return json.loads(text) if text else {}
+
+
+@pytest.mark.slow
+def test_real_jupyterhub(tmp_path):
+    """The service started by a real JupyterHub from deploy/jupyterhub/hjemmekit_service.py:
+    tokens and groups from the hub, the user role's scope, a spawned server's own token."""
+    pytest.importorskip("jupyterhub")
+    ports = {k: free_port() for k in ("public_port", "hub_port", "service_port")}
+    admin = "admin-" + os.urandom(8).hex()
+    probe, result = tmp_path / "probe.py", tmp_path / "probe.json"
+    probe.write_text(PROBE.format(result=str(result)))
+    config = tmp_path / "jupyterhub_config.py"
+    config.write_text(HUB_CONFIG.format(
+        deploy=str(ROOT / "deploy" / "jupyterhub"), tmp=tmp_path, admin=admin,
+        python=sys.executable, probe=str(probe), **ports,
+    ))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTERHUB_", "HJEMMEKIT_"))}
+    log = tmp_path / "hub.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)],
+                                cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    hub = f"http://127.0.0.1:{ports['hub_port']}"
+    url = f"http://127.0.0.1:{ports['service_port']}{PREFIX}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            try:
+                hub_api(hub, "GET", "", admin)
+                urllib.request.urlopen(url + "api/whoami", timeout=5)
+            except urllib.error.HTTPError as e:
+                if e.code == 401:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+
+        hub_api(hub, "POST", "users", admin, {"usernames": ["alice", "bob", "carol",
+                                                            "mallory"]})
+        hub_api(hub, "POST", "groups/hr", admin, {"users": ["carol"]})
+
+        def token(user: str, scopes: list[str]) -> str:
+            return hub_api(hub, "POST", f"users/{user}/tokens", admin,
+                           {"scopes": scopes, "note": "test"})["token"]
+
+        alice = RemoteStore(url, token("alice", [SCOPE]))
+        bob = RemoteStore(url, token("bob", [SCOPE]))
+        carol = RemoteStore(url, token("carol", [SCOPE]))
+        mallory = RemoteStore(url, token("mallory", ["read:users:name!user"]))
+        assert carol.whoami()["groups"] == ["hr"]
+        wb = alice.create(title="Rigtig hub")
+        assert wb.owner == "alice"
+        assert wb.id not in [i.id for i in bob.list()]
+        with pytest.raises(AccessDeniedError):
+            bob.open(wb.id)
+        alice.share(wb.id, kind="group", name="hr", access="edit")
+        hers = carol.open(wb.id)
+        hers.title = "Rettet af carol"
+        carol.save(hers)
+        assert [h.by for h in alice.history(wb.id)][:2] == ["carol", "alice"]
+        with pytest.raises(StoreUnavailableError) as e:
+            mallory.list()
+        assert e.value.key == "not_allowed"
+
+        # a spawned server reaches the service with its own JUPYTERHUB_API_TOKEN
+        hub_api(hub, "POST", "users/bob/server", admin)
+        deadline = time.monotonic() + 120
+        while not result.exists():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        time.sleep(0.2)
+        got = json.loads(result.read_text())
+        assert "error" not in got, got
+        assert got["url"] == url and got["kind"] == "RemoteStore"
+        assert (got["user"], got["owner"]) == ("bob", "bob")
+        assert got["created"] in got["listed"] and wb.id not in got["listed"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
