@@ -165,6 +165,20 @@ class StoreService:
         if not self.access_scopes:
             self.access_scopes = {f"access:services!service={SERVICE_NAME}"}
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="hjemmekit-store")
+        self._digests: dict[str, tuple[int, int, int, str]] = {}
+
+    def digest(self, path: Path) -> tuple[int, str]:
+        """Size and SHA-256 of a file, remembered while its size, mtime and inode stay."""
+        st = path.stat()
+        known = self._digests.get(str(path))
+        if known is not None and known[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+            return st.st_size, known[3]
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(partial(f.read, 1 << 20), b""):
+                digest.update(chunk)
+        self._digests[str(path)] = (st.st_size, st.st_mtime_ns, st.st_ino, digest.hexdigest())
+        return st.st_size, digest.hexdigest()
 
     def guarded(self, identity: Any) -> Any:
         """The store as the caller may see it."""
@@ -425,25 +439,22 @@ class SharesHandler(BaseHandler):
         self.write_json(_workbook(wb) if isinstance(wb, Workbook) else {"result": wb})
 
 
-def _file_list(folder: Path) -> list[dict[str, Any]]:
+def _file_list(service: StoreService, folder: Path) -> list[dict[str, Any]]:
     """The data files in a folder: name, size and SHA-256 (temporary files left out)."""
     files = []
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.is_file() and valid_data_file_name(path.name):
-                digest = hashlib.sha256()
-                with open(path, "rb") as f:
-                    for chunk in iter(partial(f.read, 1 << 20), b""):
-                        digest.update(chunk)
-                files.append({"name": path.name, "size": path.stat().st_size,
-                              "sha256": digest.hexdigest()})
+                size, digest = service.digest(path)
+                files.append({"name": path.name, "size": size, "sha256": digest})
     return files
 
 
 class DataListHandler(BaseHandler):
     async def get(self, workbook_id: str) -> None:
         folder = await self.call("data_dir", workbook_id)
-        self.write_json({"files": await self.service.run(_file_list, Path(folder))})
+        self.write_json({"files": await self.service.run(_file_list, self.service,
+                                                          Path(folder))})
 
 
 @web.stream_request_body
@@ -612,7 +623,14 @@ def serve(args: argparse.Namespace) -> int:
     if mb is None:
         mb = float(os.environ.get("HJEMMEKIT_STORE_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB)
     store_dir = Path(args.store) if args.store else default_store_dir()
+    os.umask(0o077)  # what the service writes is for the service only
     store = WorkbookStore(store_dir)
+    mode = store_dir.stat().st_mode & 0o777
+    if mode & 0o077:
+        log.warning(
+            "the store folder %s can be read by other users (mode %o): make it 0700, owned "
+            "by the service's user, so that only the service reads it", store_dir, mode,
+        )
     hub_auth = HubAuth(cache_max_age=60)
     service = StoreService(store, hub_auth, max_file_bytes=round(mb * 1024 * 1024))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or f"/services/{SERVICE_NAME}/"

@@ -350,7 +350,11 @@ def test_data_files_upload_read_replace_delete(service):
     assert (folder / "survey.csv").read_bytes() == survey
     assert sorted(p.name for p in folder.iterdir()) == [".names.json", "survey.csv"]
     assert oct(folder.parent.stat().st_mode & 0o777) == "0o700"  # private to this user
-    assert (service.store / ".data" / wb.id / "survey.csv").read_bytes() == survey
+    stored = service.store / ".data" / wb.id / "survey.csv"
+    assert stored.read_bytes() == survey
+    # what the service writes is its own (umask 077): no other Unix user reads it
+    for path in (service.store, stored, service.store / f"{wb.id}.json"):
+        assert oct(path.stat().st_mode & 0o077) == "0o0", path
     with pytest.raises(AccessDeniedError):  # read access: no changes to the data
         bob.remove_data_file(wb.id, "survey.csv")
 
