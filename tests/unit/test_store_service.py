@@ -405,6 +405,51 @@ def test_too_large_data_file(service):
     assert alice.data_files(wb.id)[0]["size"] == MAX_FILE
 
 
+# --- The app's and the notebooks' code over the service ---------------------------------
+
+
+def as_user(monkeypatch, service: Service, who: str) -> None:
+    """The environment of ``who``'s server on the hub: the service's URL and a token."""
+    monkeypatch.setenv("HJEMMEKIT_STORE_URL", service.url)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", f"token-{who}")
+    monkeypatch.setenv("JUPYTERHUB_USER", who)
+
+
+def test_app_session_and_notebook_helpers_over_the_service(service, monkeypatch):
+    from hjemmekit import notebook, trialdata
+    from hjemmekit.session import start_session
+
+    as_user(monkeypatch, service, "alice")
+    session = start_session(autosave_delay=0)
+    assert type(session.store).__name__ == "RemoteStore" and session.is_owner
+    wb_id = session.workbook.id
+    assert session.edit(lambda wb: setattr(wb, "title", "Via tjenesten"))
+    survey = (ROOT / "data" / "examples" / "small" / "survey.csv").read_bytes()
+    upload = trialdata.add_file_to(session.store, wb_id, "survey.csv", survey)
+    assert not upload.problems and upload.kind == "survey"
+    found = trialdata.for_workbook(session.store, session.workbook)
+    assert found.source == "own" and [f.name for f in found.files] == ["survey.csv"]
+    assert (service.store / ".data" / wb_id / "survey.csv").read_bytes() == survey
+
+    as_user(monkeypatch, service, "bob")
+    assert wb_id not in [i.id for i in notebook.list_workbooks()]
+    with pytest.raises(AccessDeniedError):
+        notebook.open_workbook(wb_id)
+    assert start_session(workbook_id=wb_id, autosave_delay=0).denied == wb_id
+
+    session.share("user", "bob", "read")
+    theirs = notebook.open_workbook(wb_id)
+    assert theirs.read_only and theirs.workbook.title == "Via tjenesten"
+    assert not theirs.edit(lambda wb: setattr(wb, "title", "bob"))
+    assert notebook.workbook_data(theirs).source == "own"
+    assert alice_title(service, wb_id) == "Via tjenesten"
+    assert [h.by for h in theirs.history()][0] == "alice"
+
+
+def alice_title(service: Service, workbook_id: str) -> str:
+    return service.client("alice").open(workbook_id).title
+
+
 # --- Errors -------------------------------------------------------------------------------
 
 
