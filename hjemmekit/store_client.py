@@ -56,8 +56,11 @@ __all__ = [
 ]
 
 
-class StoreUnavailableError(StoreError):
+class StoreUnavailableError(StoreError, ConnectionError):
     """The store service cannot be reached, or does not accept this server's token.
+
+    A ``ConnectionError`` (so an ``OSError``) too: code that handles a store folder's
+    I/O errors (the session's autosave) shows this message the same way.
 
     ``key`` names the message (``service.<key>`` in the catalogs); ``text(lang)`` gives
     it in another language. ``detail`` is the technical cause, for the log only.

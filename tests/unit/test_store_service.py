@@ -653,3 +653,24 @@ def test_real_jupyterhub(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(10)
+
+
+def test_app_says_so_when_the_service_is_down(service, monkeypatch):
+    """No traceback: the app shows the message in place; an autosave keeps the edit and
+    says it was not saved."""
+    from hjemmekit.session import start_session
+    from hjemmekit.widgets.app import App, launch
+
+    monkeypatch.setenv("HJEMMEKIT_STORE_URL", f"http://127.0.0.1:{free_port()}{PREFIX}")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "token-alice")
+    page = launch()
+    assert not isinstance(page, App)
+    shown = page.children[-1].value
+    assert "role='alert'" in shown and "Arbejdsbøgerne kan ikke hentes lige nu" in shown
+
+    as_user(monkeypatch, service, "alice")
+    session = start_session(autosave_delay=0)
+    session.store.url = f"http://127.0.0.1:{free_port()}{PREFIX}"  # the service goes away
+    session.edit(lambda wb: setattr(wb, "title", "Ikke gemt"))
+    assert session.status.state == "error"
+    assert session.workbook.title == "Ikke gemt"
