@@ -187,6 +187,10 @@ def test_identity_comes_from_the_hub(service):
     ident = service.client("carol").identity
     assert (ident.user, ident.groups, ident.local) == ("carol", frozenset({"hr"}), False)
     assert "token-carol" in service.hub.asked
+    asked = service.hub.asked.count("token-carol")
+    for _ in range(3):
+        service.client("carol").list()
+    assert service.hub.asked.count("token-carol") == asked  # HubAuth remembers the answer
 
 
 def test_no_token_unknown_token_and_token_without_the_scope(service):
