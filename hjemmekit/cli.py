@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-file-mb", type=float, default=None,
                    help="largest data file in MB (default: $HJEMMEKIT_STORE_MAX_FILE_MB, "
                    "else 200)")
+    # also `python -m hjemmekit.store_service`, as JupyterHub starts it
     p.set_defaults(func=_store_service)
 
     p = sub.add_parser("new", help="create a new workbook in the store and print its id")

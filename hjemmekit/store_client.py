@@ -31,7 +31,6 @@ import threading
 import urllib.error
 import urllib.request
 from contextlib import suppress
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,6 +45,7 @@ from hjemmekit.store import (
     StoreBusyError,
     StoreError,
     WorkbookInfo,
+    _parse_time,
     valid_id,
 )
 
@@ -87,20 +87,11 @@ class DataFileTooLargeError(StoreError, ValueError):
         super().__init__(message)
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _info(doc: dict[str, Any]) -> WorkbookInfo:
     """A WorkbookInfo from its JSON form (fields this hjemmekit does not know are left)."""
     known = {f.name for f in dataclasses.fields(WorkbookInfo)}
     fields = {k: v for k, v in doc.items() if k in known}
-    fields["updated"] = _time(fields.get("updated"))
+    fields["updated"] = _parse_time(fields.get("updated"))
     if "shares" in fields:
         try:
             from hjemmekit.model import Share  # type: ignore[attr-defined]
@@ -205,7 +196,7 @@ class RemoteStore:
         if code == "conflict":
             return ConflictError(
                 str(body.get("workbook_id")), int(body.get("revision") or 0), body.get("base"),
-                _time(body.get("updated")), body.get("by"),
+                _parse_time(body.get("updated")), body.get("by"),
             )
         if code == "damaged":
             workbook_id = str(body.get("workbook_id"))
@@ -292,7 +283,7 @@ class RemoteStore:
 
     def history(self, workbook_id: str) -> list[HistoryEntry]:
         answer = self._request("GET", f"api/workbooks/{self._id(workbook_id)}/history")
-        return [HistoryEntry(int(e["revision"]), _time(e.get("updated")), e.get("by"))
+        return [HistoryEntry(int(e["revision"]), _parse_time(e.get("updated")), e.get("by"))
                 for e in answer["history"]]
 
     def open_revision(self, workbook_id: str, revision: int) -> Workbook:

@@ -595,26 +595,9 @@ def _listen_address(url: str | None, port: int | None) -> tuple[str, int]:
     return "127.0.0.1", 10101
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The options of ``python -m hjemmekit.store_service`` (and of ``hjemmekit
-    store-service``, which takes the same)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m hjemmekit.store_service",
-        description="Serve the workbook store to users' servers on JupyterHub "
-        "(a JupyterHub-managed service).",
-    )
-    parser.add_argument("--store", metavar="DIR",
-                        help="folder of workbooks (default: $HJEMMEKIT_STORE, else ./store)")
-    parser.add_argument("--port", type=int, default=None,
-                        help="port on 127.0.0.1 (default: from $JUPYTERHUB_SERVICE_URL)")
-    parser.add_argument("--max-file-mb", type=float, default=None,
-                        help="largest data file in MB (default: "
-                        f"$HJEMMEKIT_STORE_MAX_FILE_MB, else {DEFAULT_MAX_FILE_MB})")
-    return parser
-
-
 def serve(args: argparse.Namespace) -> int:
-    """Run the service until SIGTERM/SIGINT (as the hub starts it)."""
+    """Run the service until SIGTERM/SIGINT (as the hub starts it); ``args`` are those of
+    ``hjemmekit store-service`` (``store``, ``port``, ``max_file_mb``)."""
     from jupyterhub.services.auth import HubAuth
 
     logging.basicConfig(level=logging.INFO,
@@ -656,7 +639,10 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return serve(build_parser().parse_args(argv))
+    """``python -m hjemmekit.store_service [options]``: ``hjemmekit store-service``."""
+    from hjemmekit.cli import main as cli_main
+
+    return cli_main(["store-service", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -118,6 +118,15 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise AssertionError(f"the store service did not start: {log.read_text()}")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 class Service:
     def __init__(self, url: str, store: Path, log: Path, hub: FakeHub) -> None:
         self.url, self.store, self.log, self.hub = url, store, log, hub
@@ -154,11 +163,7 @@ def service(tmp_path_factory) -> Iterator[Service]:
         wait_until_up(url, proc, log)
         yield Service(url, tmp / "store", log, hub)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         hub.close()
 
 
@@ -651,12 +656,7 @@ def test_real_jupyterhub(tmp_path):
         assert (got["user"], got["owner"]) == ("bob", "bob")
         assert got["created"] in got["listed"] and wb.id not in got["listed"]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)
 
 
 def test_app_says_so_when_the_service_is_down(service, monkeypatch):
