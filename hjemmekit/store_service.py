@@ -101,6 +101,7 @@ DEFAULT_MAX_FILE_MB = 200
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Largest JSON request (a workbook document): 20 MB, far above any real workbook."""
 
+
 def megabytes(size: int, lang: str = "da") -> str:
     """A size in MB the way the language writes numbers (``200``, ``0,5``)."""
     mb = size / (1024 * 1024)
