@@ -413,3 +413,16 @@ def test_local_app_has_no_sharing_but_a_history(session):
     assert not hasattr(app, "share_button") and not hasattr(app, "share_kind")
     app.toggle_history()
     assert "Gemt af" in app.history_box.value
+
+
+def test_owner_command_lists_and_gives_an_owner(raw, capsys):
+    from hjemmekit.cli import main
+
+    old = raw.create(title="Fra før")
+    assert main(["owner", "--store", str(raw.directory)]) == 0
+    assert capsys.readouterr().out.split("\t")[:2] == [old.id, "-"]
+    assert main(["owner", "--store", str(raw.directory), old.id, "alice"]) == 0
+    assert raw.open(old.id).owner == "alice"
+    assert raw.history(old.id)[0].by.startswith("admin:")
+    assert main(["owner", "--store", str(raw.directory), "nosuch", "alice"]) == 1
+    assert main(["owner", "--store", str(raw.directory), old.id]) == 2
