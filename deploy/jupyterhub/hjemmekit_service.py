@@ -46,9 +46,11 @@ the file does nothing), ``HJEMMEKIT_SERVICE_PORT`` (default 10101),
     load_subconfig("/path/to/hjemmekit_service.py")
 
 Call it after your own ``c.JupyterHub.services``, ``load_roles`` and
-``Spawner.environment``: it adds to them rather than replacing them. The users' servers
-must then not be given the store folder (no ``hjemmekit serve --store``): a folder given
-to ``open_store`` wins over ``HJEMMEKIT_STORE_URL``.
+``Spawner.environment``: it adds to them rather than replacing them. With
+``HJEMMEKIT_STORE_URL`` set, the app and the notebook helpers use the service whatever
+``HJEMMEKIT_STORE`` (``hjemmekit serve --store``) says; only a folder passed to
+``open_store()`` by hand wins. The servers' Unix users should not be able to read the
+folder at all (it belongs to ``user``, mode 0700).
 """
 
 from __future__ import annotations
