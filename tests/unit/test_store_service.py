@@ -343,6 +343,47 @@ def test_copy_import_recover_and_not_found(service):
         alice.import_document({"schema_version": 1, "title": 7, "id": "x y"})
 
 
+def test_concurrent_saves_through_the_service_lose_nothing(service):
+    """Four editors save the same workbook at once through the service: every save that
+    returned is in the history, the others got ConflictError and tried again."""
+    alice = service.client("alice")
+    wb = alice.create(title="Samtidigt")
+    alice.share(wb.id, kind="group", name="hr", access="edit")
+    saved: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def editor(who: str, n: int) -> None:
+        store = service.client(who)
+        try:
+            for i in range(n):
+                while True:
+                    mine = store.open(wb.id)
+                    mine.title = f"{who} {i}"
+                    try:
+                        store.save(mine)
+                    except ConflictError:
+                        continue  # another editor saved first: open anew and try again
+                    with lock:
+                        saved.append(mine.revision)
+                    break
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=editor, args=(who, 5))
+               for who in ("alice", "carol", "alice", "carol")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    current = alice.open(wb.id)
+    assert len(saved) == 20 and len(set(saved)) == 20  # no two saves got one revision
+    assert current.revision == 2 + 20  # created (1), shared (2), then the 20 saves
+    kept = {h.revision: h.by for h in alice.history(wb.id)}
+    assert all(kept[r] in ("alice", "carol") for r in saved)
+
+
 # --- Data files -------------------------------------------------------------------------
 
 
