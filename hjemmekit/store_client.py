@@ -362,7 +362,9 @@ class RemoteStore:
 
         For reading (``hjemmekit.io.read_data_dir``); write through ``put_data_file``.
         """
-        files = self.data_files(workbook_id)
+        from hjemmekit.access import valid_data_file_name
+
+        files = [f for f in self.data_files(workbook_id) if valid_data_file_name(f["name"])]
         folder = self._cache_dir() / workbook_id
         known = self._digests.setdefault(workbook_id, {})
         if files or create:

@@ -8,8 +8,9 @@ hub who is calling. This fragment sets up the four things that takes:
 
 1. ``c.JupyterHub.services``: the managed service (its command, URL, store folder and,
    when the hub runs as root, the Unix user that owns the store folder);
-2. ``c.JupyterHub.load_roles``: the ``user`` role gets
-   ``access:services!service=hjemmekit-store``, so every user may call the service;
+2. ``c.JupyterHub.extra_user_scopes`` (JupyterHub 6; before, the ``user`` role in
+   ``load_roles``): every user gets ``access:services!service=hjemmekit-store``, so every
+   user may call the service;
 3. ``c.Spawner.server_token_scopes``: the servers' ``JUPYTERHUB_API_TOKEN`` carries that
    scope too (besides the default ``users:activity!user`` and ``access:servers!server``);
    it is the token the app and the notebooks' kernels present to the service;
@@ -35,12 +36,26 @@ or, without touching ``sys.path``::
     exec(open("/path/to/hjemmekit_service.py").read())
     configure_store_service(c, store="/srv/hjemmekit/store")
 
+or as a config file JupyterHub loads itself (``load_subconfig`` or ``jupyterhub -f``),
+set up by environment variables: ``HJEMMEKIT_SERVICE_STORE`` (the store folder; without it
+the file does nothing), ``HJEMMEKIT_SERVICE_PORT`` (default 10101),
+``HJEMMEKIT_SERVICE_USER``, ``HJEMMEKIT_SERVICE_MAX_FILE_MB`` and
+``HJEMMEKIT_SERVICE_CLIENT_URL``::
+
+    os.environ["HJEMMEKIT_SERVICE_STORE"] = "/srv/hjemmekit/store"
+    load_subconfig("/path/to/hjemmekit_service.py")
+
 Call it after your own ``c.JupyterHub.services``, ``load_roles`` and
-``Spawner.environment``: it adds to them rather than replacing them.
+``Spawner.environment``: it adds to them rather than replacing them. With
+``HJEMMEKIT_STORE_URL`` set, the app and the notebook helpers use the service whatever
+``HJEMMEKIT_STORE`` (``hjemmekit serve --store``) says; only a folder passed to
+``open_store()`` by hand wins. The servers' Unix users should not be able to read the
+folder at all (it belongs to ``user``, mode 0700).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -100,37 +115,75 @@ def _assigned(section: Any, name: str) -> bool:
         return False
 
 
+def _new_enough_for_extra_user_scopes() -> bool:
+    try:
+        from jupyterhub import version_info
+    except ImportError:  # pragma: no cover - configuring without jupyterhub installed
+        return True
+    return tuple(version_info[:1]) >= (6,)
+
+
 def configure_store_service(c: Any, store: str, **options: Any) -> dict[str, Any]:
     """Add the store service to a JupyterHub config object ``c`` (see the module's
-    docstring); options as :func:`store_service_config`. Returns those pieces."""
+    docstring); options as :func:`store_service_config`. Returns those pieces.
+
+    A setting already assigned in ``c`` is added to; one that is not is added to
+    lazily (traitlets' ``append``/``update``), so the fragment also adds to the main
+    file's settings when loaded with ``load_subconfig`` (which merges a config of its
+    own into the main one).
+    """
     parts = store_service_config(store, **options)
+    hub, spawner = c.JupyterHub, c.Spawner
 
-    services = list(c.JupyterHub.services) if _assigned(c.JupyterHub, "services") else []
-    services = [s for s in services if s.get("name") != SERVICE_NAME]
-    c.JupyterHub.services = [*services, parts["service"]]
+    if _assigned(hub, "services"):
+        hub.services = [s for s in hub.services if s.get("name") != SERVICE_NAME]
+    hub.services.append(parts["service"])
 
-    roles = list(c.JupyterHub.load_roles) if _assigned(c.JupyterHub, "load_roles") else []
-    user_role = next((r for r in roles if r.get("name") == "user"), None)
-    if user_role is None:
-        roles.append({"name": "user", "scopes": parts["user_role_scopes"]})
+    if _new_enough_for_extra_user_scopes():  # JupyterHub 6: added to the `user` role
+        if _assigned(hub, "extra_user_scopes"):
+            hub.extra_user_scopes = {*hub.extra_user_scopes, ACCESS_SCOPE}
+        else:
+            hub.extra_user_scopes.add(ACCESS_SCOPE)
+    elif _assigned(hub, "load_roles") and any(
+        r.get("name") == "user" for r in hub.load_roles
+    ):
+        role = next(r for r in hub.load_roles if r.get("name") == "user")
+        role["scopes"] = [*(role.get("scopes") or ["self"]), ACCESS_SCOPE]
     else:
-        scopes = list(user_role.get("scopes") or ["self"])
-        user_role["scopes"] = scopes + [s for s in parts["user_role_scopes"] if s not in scopes]
-    c.JupyterHub.load_roles = roles
+        hub.load_roles.append({"name": "user", "scopes": parts["user_role_scopes"]})
 
     ours = parts["server_token_scopes"]
-    have = c.Spawner.server_token_scopes if _assigned(c.Spawner, "server_token_scopes") else []
+    have = spawner.server_token_scopes if _assigned(spawner, "server_token_scopes") else None
     if callable(have):  # a function of the spawner: add ours to what it gives
         def token_scopes(spawner: Any, _theirs: Any = have) -> list[str]:
             scopes = list(_theirs(spawner))
             return scopes + [s for s in ours if s not in scopes]
 
-        c.Spawner.server_token_scopes = token_scopes
-    else:
-        have = list(have)
-        c.Spawner.server_token_scopes = have + [s for s in ours if s not in have]
+        spawner.server_token_scopes = token_scopes
+    elif have is not None:
+        spawner.server_token_scopes = [*have, *(s for s in ours if s not in have)]
+    else:  # JupyterHub's default is the `server` role's scopes: those and ours
+        spawner.server_token_scopes.extend(ours)
 
-    env = dict(c.Spawner.environment) if _assigned(c.Spawner, "environment") else {}
-    env.update(parts["spawner_environment"])
-    c.Spawner.environment = env
+    spawner.environment.update(parts["spawner_environment"])
     return parts
+
+
+def configure_from_environment(c: Any) -> dict[str, Any] | None:
+    """:func:`configure_store_service` from ``HJEMMEKIT_SERVICE_*`` (None: no store set)."""
+    store = os.environ.get("HJEMMEKIT_SERVICE_STORE", "").strip()
+    if not store:
+        return None
+    mb = os.environ.get("HJEMMEKIT_SERVICE_MAX_FILE_MB", "").strip()
+    return configure_store_service(
+        c,
+        store,
+        port=int(os.environ.get("HJEMMEKIT_SERVICE_PORT") or DEFAULT_PORT),
+        user=os.environ.get("HJEMMEKIT_SERVICE_USER", "").strip(),
+        max_file_mb=float(mb) if mb else None,
+        client_url=os.environ.get("HJEMMEKIT_SERVICE_CLIENT_URL", "").strip() or None,
+    )
+
+
+if "get_config" in globals():  # loaded by JupyterHub as a config file (load_subconfig)
+    configure_from_environment(get_config())  # noqa: F821 - given by the config loader

@@ -182,9 +182,13 @@ class App(W.VBox):
         parts: list[W.Widget] = []
         if s.store.hosted:
             owner = s.workbook.owner or self.tr("app.owner_unknown")
+            if s.is_owner:
+                who = self.tr("app.owner_you")
+            else:  # who else it is shared with is the owner's business only
+                who = self.tr("app.owner_other", owner=owner,
+                              access=self.tr(f"app.access_{s.access}"))
             parts.append(W.HTML(f"<h2 class='hk-h3'>{esc(self.tr('app.sharing'))}</h2>"
-                                f"<p class='hk-help'>{esc(self.tr('app.owner', owner=owner))}"
-                                "</p>"))
+                                f"<p class='hk-help'>{esc(who)}</p>"))
             if s.is_owner:
                 self.share_kind = W.Dropdown(
                     options=[(self.tr("app.share_user"), "user"),
@@ -210,9 +214,9 @@ class App(W.VBox):
                     [self.share_kind, self.share_name, self.share_access, self.share_button],
                     layout=W.Layout(flex_flow="row wrap", align_items="flex-end"),
                 )
-                parts += [paragraph(self.tr("app.share_help")), form, self.share_message]
-            parts.append(self.share_list)
-            self._update_shares()
+                parts += [paragraph(self.tr("app.share_help")), form, self.share_message,
+                          self.share_list]
+                self._update_shares()
         parts += [self.history_toggle, self.history_box]
         box = W.VBox(parts, layout=W.Layout(width="100%"))
         box.add_class("hk-card")
@@ -220,9 +224,9 @@ class App(W.VBox):
         return box
 
     def _update_shares(self) -> None:
-        """The list of shares; for the owner each with a "Stop deling" button."""
+        """The owner's list of shares, each with a "Stop deling" button."""
         s = self.session
-        if not s.store.hosted:
+        if not (s.store.hosted and s.is_owner):
             return
         shares = s.workbook.shares
         if not shares:
@@ -234,14 +238,12 @@ class App(W.VBox):
         for share in shares:
             text = self.tr(f"app.share_line_{share.kind}", name=share.name,
                            access=self.tr(f"app.access_{share.access}"))
-            line: list[W.Widget] = [W.HTML(f"<span class='hk-share'>{esc(text)}</span>")]
-            if s.is_owner:
-                b = W.Button(description=self.tr("app.unshare", name=share.name),
-                             layout=W.Layout(width="auto"))
-                b.on_click(lambda _, k=share.kind, n=share.name: self.unshare(k, n))
-                self.unshare_buttons[(share.kind, share.name)] = b
-                line.append(b)
-            rows.append(W.HBox(line, layout=W.Layout(align_items="center")))
+            b = W.Button(description=self.tr("app.unshare", name=share.name),
+                         layout=W.Layout(width="auto"))
+            b.on_click(lambda _, k=share.kind, n=share.name: self.unshare(k, n))
+            self.unshare_buttons[(share.kind, share.name)] = b
+            rows.append(W.HBox([W.HTML(f"<span class='hk-share'>{esc(text)}</span>"), b],
+                               layout=W.Layout(align_items="center")))
         self.share_list.children = rows
 
     def share(self) -> bool:

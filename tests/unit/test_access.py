@@ -331,7 +331,10 @@ def test_read_only_app_disables_inputs_shows_a_banner_and_saves_nothing(raw, ali
     for box in boxes:
         box.value = "Bob skriver"
     assert raw.path(wb.id).read_bytes() == before
-    assert not hasattr(app, "share_button")  # only the owner shares
+    assert not hasattr(app, "share_button")  # only the owner shares ...
+    card = " ".join(w.value for w in walk(app) if isinstance(w, W.HTML) and "Deling" in w.value)
+    assert "Ejer: alice. Delt med dig: kun læse." in card
+    assert app.share_list.children == ()  # ... and sees who else it is shared with
     app.make_report()  # the report can still be made
     assert "download=" in app.report_links.value
 

@@ -343,6 +343,47 @@ def test_copy_import_recover_and_not_found(service):
         alice.import_document({"schema_version": 1, "title": 7, "id": "x y"})
 
 
+def test_concurrent_saves_through_the_service_lose_nothing(service):
+    """Four editors save the same workbook at once through the service: every save that
+    returned is in the history, the others got ConflictError and tried again."""
+    alice = service.client("alice")
+    wb = alice.create(title="Samtidigt")
+    alice.share(wb.id, kind="group", name="hr", access="edit")
+    saved: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def editor(who: str, n: int) -> None:
+        store = service.client(who)
+        try:
+            for i in range(n):
+                while True:
+                    mine = store.open(wb.id)
+                    mine.title = f"{who} {i}"
+                    try:
+                        store.save(mine)
+                    except ConflictError:
+                        continue  # another editor saved first: open anew and try again
+                    with lock:
+                        saved.append(mine.revision)
+                    break
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=editor, args=(who, 5))
+               for who in ("alice", "carol", "alice", "carol")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    current = alice.open(wb.id)
+    assert len(saved) == 20 and len(set(saved)) == 20  # no two saves got one revision
+    assert current.revision == 2 + 20  # created (1), shared (2), then the 20 saves
+    kept = {h.revision: h.by for h in alice.history(wb.id)}
+    assert all(kept[r] in ("alice", "carol") for r in saved)
+
+
 # --- Data files -------------------------------------------------------------------------
 
 
@@ -480,6 +521,53 @@ def test_unreachable_service_gives_a_clear_message():
     assert str(e.value).startswith("Arbejdsbøgerne kan ikke hentes lige nu")
     assert "Traceback" not in str(e.value)
     assert e.value.text("en").startswith("The workbooks cannot be fetched right now")
+
+
+# --- The config fragment ------------------------------------------------------------------
+
+
+def test_config_fragment_loaded_by_jupyterhub_s_loader(tmp_path, monkeypatch):
+    """``load_subconfig`` of the fragment (as make hub's config does) with the
+    HJEMMEKIT_SERVICE_* variables; what it adds to a config that has its own settings."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    fragment = ROOT / "deploy" / "jupyterhub" / "hjemmekit_service.py"
+    (tmp_path / "jupyterhub_config.py").write_text(f"""
+c = get_config()
+c.JupyterHub.services = [{{"name": "other", "url": "http://127.0.0.1:9999"}}]
+c.JupyterHub.load_roles = [{{"name": "user", "scopes": ["self", "read:groups"]}}]
+c.Spawner.environment = {{"PATH": "/x"}}
+load_subconfig({str(fragment)!r})
+""")
+    monkeypatch.setenv("HJEMMEKIT_SERVICE_STORE", "/srv/hjemmekit/store")
+    monkeypatch.setenv("HJEMMEKIT_SERVICE_PORT", "10123")
+    monkeypatch.setenv("HJEMMEKIT_SERVICE_USER", "hjemmekit")
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    def load() -> tuple[JupyterHub, LocalProcessSpawner]:
+        """The config as JupyterHub's and a spawner's traits take it in."""
+        config = PyFileConfigLoader("jupyterhub_config.py", str(tmp_path)).load_config()
+        return JupyterHub(config=config), LocalProcessSpawner(config=config)
+
+    hub, spawner = load()
+    assert [s["name"] for s in hub.services] == ["other", "hjemmekit-store"]
+    ours = hub.services[1]
+    assert ours["url"] == "http://127.0.0.1:10123" and ours["user"] == "hjemmekit"
+    assert ours["command"][1:] == ["-m", "hjemmekit.store_service"]
+    assert ours["environment"]["HJEMMEKIT_STORE"] == "/srv/hjemmekit/store"
+    assert hub.load_roles == [{"name": "user", "scopes": ["self", "read:groups"]}]
+    assert hub.extra_user_scopes == {SCOPE}
+    assert spawner.server_token_scopes == [
+        "users:activity!user", "access:servers!server", SCOPE
+    ]
+    assert spawner.environment == {
+        "PATH": "/x",
+        "HJEMMEKIT_STORE_URL": f"http://127.0.0.1:10123{PREFIX}",
+    }
+    monkeypatch.delenv("HJEMMEKIT_SERVICE_STORE")  # without a store: nothing added
+    hub, spawner = load()
+    assert [s["name"] for s in hub.services] == ["other"] and not hub.extra_user_scopes
 
 
 # --- A real JupyterHub ----------------------------------------------------------------------
