@@ -429,3 +429,6 @@ def test_owner_command_lists_and_gives_an_owner(raw, capsys):
     assert raw.history(old.id)[0].by.startswith("admin:")
     assert main(["owner", "--store", str(raw.directory), "nosuch", "alice"]) == 1
     assert main(["owner", "--store", str(raw.directory), old.id]) == 2
+    assert main(["new", "--store", str(raw.directory), "--owner", "bob"]) == 0
+    new_id = capsys.readouterr().out.strip().splitlines()[-1]
+    assert raw.open(new_id).owner == "bob"
