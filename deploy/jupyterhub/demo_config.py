@@ -10,9 +10,9 @@ organisation setup (and the configuration the hub tests start).
   user running ``make hub``; no Unix users needed): ``jupyter-standaloneproxy`` (does the
   hub's OAuth, lets only the server's owner in) in front of ``hjemmekit serve``. A leader
   gets the app and nothing else: no JupyterLab, no terminal, no way to run code.
-- The workbooks are in ``HUB_STORE``, owned by the store service when its configuration
-  (``hjemmekit_service.py`` next to this file) is present; users' servers then reach it
-  with their JupyterHub token and never touch the folder.
+- The workbooks are in ``HUB_STORE``, owned by the store service (``hjemmekit_service.py``
+  next to this file, started by the hub); users' servers reach it with their JupyterHub
+  token (``HJEMMEKIT_STORE_URL``) and never touch the folder.
 - Groups for the demo: ``HUB_GROUPS`` (default ``ledelse:alice,bob;hr:carol``); a
   ``pre_spawn_hook`` hands a user's groups to their server (``HJEMMEKIT_GROUPS``).
 - Everything the hub keeps (database, cookie secret, proxy pid, users' working folders)
@@ -99,8 +99,6 @@ c.Spawner.cmd = [
     "serve",
     "--port",
     "{port}",  # filled in by the proxy: the app listens on 127.0.0.1 behind it
-    "--store",
-    str(store),
     "--idle-timeout",
     str(idle_timeout),
 ]
@@ -118,9 +116,8 @@ def pre_spawn_hook(spawner) -> None:  # noqa: ANN001 - JupyterHub's Spawner
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook
 
-# --- the store service (when its configuration is present) --------------------------------
-service_config = Path(__file__).with_name("hjemmekit_service.py")
-if service_config.is_file():
-    os.environ.setdefault("HJEMMEKIT_SERVICE_STORE", str(store))
-    os.environ.setdefault("HJEMMEKIT_SERVICE_PORT", str(_free_port()))
-    load_subconfig(str(service_config))  # noqa: F821
+# --- the store service: owns HUB_STORE; users' servers call it with their token ------------
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hjemmekit_service import configure_store_service  # noqa: E402
+
+configure_store_service(c, store=str(store), port=_free_port())

@@ -24,7 +24,7 @@ Install (as root, into the hub's environment, e.g. /opt/hjemmekit/venv)::
     python3 -m venv /opt/hjemmekit/venv
     /opt/hjemmekit/venv/bin/pip install -c constraints.txt ".[hub]" \\
         oauthenticator jupyterhub-systemdspawner jupyterhub-idle-culler
-    npm install -g configurable-http-proxy            # or: apt-get install node-configurable-http-proxy
+    npm install -g configurable-http-proxy     # or: apt-get install node-configurable-http-proxy
     useradd --system --home /srv/hjemmekit hjemmekit
     install -d -o hjemmekit -m 0700 /srv/hjemmekit/store
     jupyterhub -f /opt/hjemmekit/deploy/jupyterhub/jupyterhub_config.py   # as a systemd service
