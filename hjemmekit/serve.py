@@ -48,6 +48,15 @@ FILL_DELAY_S = 0
 IOPUB_TIMEOUT_S = 120
 #: Default of ``hjemmekit serve --idle-timeout``: seconds a kernel may live without its page.
 IDLE_TIMEOUT_S = 600
+#: Largest file (MB) a user may upload in the app (a data file or a workbook). ipywidgets'
+#: FileUpload sends the whole file in one message over the kernel's websocket, which
+#: tornado closes when a message is bigger than ``websocket_max_message_size`` (10 MiB by
+#: default): the upload then vanished and the page lost its kernel connection. The page
+#: refuses bigger files before sending them (the template's script) with a message in
+#: place; the server takes messages up to the limit plus room for the widget's fields.
+UPLOAD_LIMIT_MB = 50
+UPLOAD_LIMIT_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
+WS_MAX_MESSAGE_BYTES = UPLOAD_LIMIT_BYTES + 4 * 1024 * 1024
 #: Set by JupyterHub for a user's server: the URL prefix the browser sees.
 HUB_PREFIX_ENV = "JUPYTERHUB_SERVICE_PREFIX"
 
@@ -328,7 +337,11 @@ def serve(
         app.voila_configuration.page_config_hook = _page_config_hook
         # jupyter_server's default ping timeout (90 s) exceeds its interval (30 s): tornado
         # warns about it on the first websocket. Same values, said consistently.
-        app.tornado_settings = {"ws_ping_interval": 30000, "ws_ping_timeout": 30000}
+        app.tornado_settings = {
+            "ws_ping_interval": 30000,
+            "ws_ping_timeout": 30000,
+            "websocket_max_message_size": WS_MAX_MESSAGE_BYTES,  # uploads: see UPLOAD_LIMIT_MB
+        }
         _quiet_logging(app.log)
         app.start()
     except SystemExit as e:

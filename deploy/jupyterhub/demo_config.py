@@ -34,6 +34,8 @@ import socket
 import sys
 from pathlib import Path
 
+from hjemmekit.serve import WS_MAX_MESSAGE_BYTES
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # the hub runs from the project's .venv
 
@@ -93,6 +95,8 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(state / "home" / "{username}")
 c.Spawner.cmd = [
     str(BIN / "jupyter-standaloneproxy"),
+    # uploads up to the app's limit (hjemmekit.serve.UPLOAD_LIMIT_MB) pass the proxy too
+    f"--websocket-max-message-size={WS_MAX_MESSAGE_BYTES}",
     "--timeout=120",  # seconds for hjemmekit serve to answer (a loaded machine)
     "--",
     str(BIN / "hjemmekit"),

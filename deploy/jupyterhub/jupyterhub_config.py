@@ -43,6 +43,8 @@ import os
 import sys
 from pathlib import Path
 
+from hjemmekit.serve import WS_MAX_MESSAGE_BYTES
+
 c = get_config()  # noqa: F821
 
 VENV = Path(sys.executable).parent  # SET: the environment with hjemmekit[hub] installed
@@ -92,6 +94,8 @@ c.Spawner.http_timeout = 120
 
 APP_CMD = [
     str(VENV / "jupyter-standaloneproxy"),
+    # uploads up to the app's limit (hjemmekit.serve.UPLOAD_LIMIT_MB) pass the proxy too
+    f"--websocket-max-message-size={WS_MAX_MESSAGE_BYTES}",
     "--timeout=60",
     "--",
     str(VENV / "hjemmekit"),

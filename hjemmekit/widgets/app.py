@@ -26,6 +26,8 @@ from hjemmekit.widgets.base import (
     lock_inputs,
     message_html,
     paragraph,
+    upload_limit_attributes,
+    upload_too_big,
 )
 
 EXAMPLE_PREFIX = "example:"
@@ -113,9 +115,11 @@ class App(W.VBox):
         self.next.on_click(lambda _: self._step_button(1))
         footer = W.HBox([self.prev, self.next], layout=W.Layout(justify_content="space-between"))
         footer.add_class("hk-footer")
-        # The page template sets <html lang> from this marker (the app's language).
+        # The page template sets <html lang> from this marker (the app's language) and
+        # refuses uploads above the limit with its message, before they are sent.
         lang_marker = W.HTML(
-            f"<span data-hk-lang='{esc(s.lang)}'></span>", layout=W.Layout(display="none")
+            f"<span data-hk-lang='{esc(s.lang)}' {upload_limit_attributes(s.lang)}></span>",
+            layout=W.Layout(display="none"),
         )
         self.children = [
             css(),
@@ -391,7 +395,8 @@ class App(W.VBox):
         report_row = W.HBox([self.report_button, self.report_links],
                             layout=W.Layout(flex_flow="row wrap", align_items="center"))
         report_row.add_class("hk-report")
-        box = W.VBox([W.HBox([title, org]), row, report_row])
+        self.upload_message = W.HTML()
+        box = W.VBox([W.HBox([title, org]), row, self.upload_message, report_row])
         box.add_class("hk-workbook")
         return box
 
@@ -458,6 +463,11 @@ class App(W.VBox):
         files_ = change["new"]
         if not files_:
             return
+        too_big = upload_too_big(files_, self.session.lang)
+        if too_big:
+            self.upload_message.value = message_html(too_big, error=True)
+            return
+        self.upload_message.value = ""
         f = files_[0]
         self.session.upload(f["name"], bytes(f["content"]))
 

@@ -98,6 +98,36 @@ def message_html(message: str, error: bool = False) -> str:
     return f"<p class='hk-help' role='status'>{esc(message)}</p>"
 
 
+def _megabytes(size: float, lang: str) -> str:
+    from hjemmekit.i18n import number
+
+    mb = size / (1024 * 1024)
+    return f"{number(mb, lang, 0 if mb >= 10 else 1)} MB"
+
+
+def upload_too_big(files: Sequence[Any], lang: str) -> str | None:
+    """The message for the first uploaded file above the app's limit, else None. (The
+    page refuses such files before sending them; this is the kernel's own check.)"""
+    from hjemmekit.serve import UPLOAD_LIMIT_BYTES
+
+    for f in files:
+        size = int(f.get("size") or len(f.get("content") or b""))
+        if size > UPLOAD_LIMIT_BYTES:
+            return t("app.upload_too_big", lang, name=str(f.get("name", "")),
+                     size=_megabytes(size, lang), limit=_megabytes(UPLOAD_LIMIT_BYTES, lang))
+    return None
+
+
+def upload_limit_attributes(lang: str) -> str:
+    """HTML attributes for the page's upload check (the template's script): the limit in
+    bytes and the message, with ``{name}`` and ``{size}`` left for the script to fill."""
+    from hjemmekit.serve import UPLOAD_LIMIT_BYTES
+
+    text = t("app.upload_too_big", lang, name="{name}", size="{size}",
+             limit=_megabytes(UPLOAD_LIMIT_BYTES, lang))
+    return f"data-hk-upload-limit='{UPLOAD_LIMIT_BYTES}' data-hk-upload-too-big='{esc(text)}'"
+
+
 def problem_text(error: BaseException, lang: str) -> str:
     """What went wrong, for a message in place: a refusal of access in the app's
     language, else the error's own text."""

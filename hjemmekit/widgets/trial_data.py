@@ -30,6 +30,7 @@ from hjemmekit.widgets.base import (
     message_html,
     paragraph,
     problem_text,
+    upload_too_big,
 )
 
 if TYPE_CHECKING:
@@ -521,6 +522,11 @@ class DataPanel(W.VBox):
     def _on_upload(self, change: dict[str, Any]) -> None:
         files = change["new"]
         if not files:
+            return
+        too_big = upload_too_big(files, self.lang)
+        if too_big:
+            self.message.value = message_html(too_big, error=True)
+            self.upload.value = ()
             return
         try:
             items = [(str(f["name"]), bytes(f["content"])) for f in files]
