@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -66,7 +66,7 @@ def test_a_kernel_whose_page_never_connected_gets_a_grace_time() -> None:
     try:
         asyncio.run(km.cull_kernel_if_idle("loading"))
         assert culled == []  # first seen now: its page may still be loading
-        km._first_seen["loading"] = datetime.now(timezone.utc) - timedelta(seconds=301)
+        km._first_seen["loading"] = datetime.now(UTC) - timedelta(seconds=301)
         asyncio.run(km.cull_kernel_if_idle("loading"))
         assert culled == ["loading"]  # never connected for 5 minutes: abandoned
         km._kernel_connections["left"] = 0
