@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                 [str(bin_dir / "voila"), str(bare), "--port={port}", "--no-browser",
                  f"--Voila.ip={HOST}"],
                 tmpdir,
-                "/voila/static/extension.js",
+                "/voila/templates/lab/static/index.css",
                 crowd.READY_BARE,
             ),
         ]
