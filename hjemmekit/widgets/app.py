@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import importlib
+import logging
 import os
+import sys
 import urllib.parse
 from typing import Any
 
@@ -564,6 +566,19 @@ class App(W.VBox):
         self.next.disabled = self.step == n - 1
 
 
+def log_to_server() -> None:
+    """Send hjemmekit's log (e.g. ``hjemmekit.access``'s refusals) to the kernel
+    process's own stderr, which the server's log shows, never into the page."""
+    log = logging.getLogger("hjemmekit")
+    if log.handlers:
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s %(name)s] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def launch(store_dir: str | None = None) -> App:
     """The app as ``workbook/app.ipynb`` shows it, configured from the environment.
 
@@ -572,6 +587,7 @@ def launch(store_dir: str | None = None) -> App:
     example workbook to copy when the store is empty; ``?workbook=ID`` in the page's
     address opens that workbook if the user may open it.
     """
+    log_to_server()
     query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
     session = start_session(
         store_dir,
