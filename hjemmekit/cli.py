@@ -30,6 +30,12 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(store=args.store, port=args.port, example=args.example, open_browser=False)
 
 
+def _store_service(args: argparse.Namespace) -> int:
+    from hjemmekit.store_service import serve
+
+    return serve(args)
+
+
 def _new(args: argparse.Namespace) -> int:
     from hjemmekit.store import WorkbookStore, default_store_dir
 
@@ -181,6 +187,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--example", metavar="NAME", help="open a copy of an example workbook")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser(
+        "store-service",
+        help="serve the store to users' servers on JupyterHub (a hub-managed service)",
+    )
+    p.add_argument("--store", metavar="DIR",
+                   help="folder of workbooks (default: $HJEMMEKIT_STORE, else ./store)")
+    p.add_argument("--port", type=int, default=None,
+                   help="port on 127.0.0.1 (default: from $JUPYTERHUB_SERVICE_URL)")
+    p.add_argument("--max-file-mb", type=float, default=None,
+                   help="largest data file in MB (default: $HJEMMEKIT_STORE_MAX_FILE_MB, "
+                   "else 200)")
+    # also `python -m hjemmekit.store_service`, as JupyterHub starts it
+    p.set_defaults(func=_store_service)
 
     p = sub.add_parser("new", help="create a new workbook in the store and print its id")
     p.add_argument("--store", metavar="DIR", help="folder of workbooks (default: ./store)")

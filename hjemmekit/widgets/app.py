@@ -20,7 +20,15 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, example_workbooks, start_session
-from hjemmekit.widgets.base import STACKED, StepView, css, esc, lock_inputs, paragraph
+from hjemmekit.widgets.base import (
+    STACKED,
+    StepView,
+    css,
+    esc,
+    lock_inputs,
+    message_html,
+    paragraph,
+)
 
 EXAMPLE_PREFIX = "example:"
 """Picker values for example workbooks (ids never contain a colon)."""
@@ -579,20 +587,27 @@ def log_to_server() -> None:
     log.propagate = False
 
 
-def launch(store_dir: str | None = None) -> App:
+def launch(store_dir: str | None = None) -> App | W.VBox:
     """The app as ``workbook/app.ipynb`` shows it, configured from the environment.
 
     ``HJEMMEKIT_STORE`` names the store folder (``HJEMMEKIT_STORE_URL`` the hub's store
     service instead; see :func:`hjemmekit.access.open_store`), ``HJEMMEKIT_EXAMPLE`` an
     example workbook to copy when the store is empty; ``?workbook=ID`` in the page's
-    address opens that workbook if the user may open it.
+    address opens that workbook if the user may open it. When the store service cannot
+    be reached, a message in place of the app says so (no traceback).
     """
+    from hjemmekit.store_client import StoreUnavailableError
+
     log_to_server()
     query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
-    session = start_session(
-        store_dir,
-        workbook_id=(query.get("workbook") or [None])[0],
-        example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
-    )
+    try:
+        session = start_session(
+            store_dir,
+            workbook_id=(query.get("workbook") or [None])[0],
+            example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
+        )
+    except StoreUnavailableError as e:
+        logging.getLogger("hjemmekit.app").error("store service: %s (%s)", e, e.detail)
+        return W.VBox([css(), W.HTML(message_html(str(e), error=True))])
     step = (query.get("step") or ["1"])[0]
     return App(session, step=int(step) - 1 if step.isdigit() else 0)
