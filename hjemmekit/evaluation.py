@@ -307,10 +307,17 @@ class DiD:
     ci95: tuple[float, float] | None = None
     se: float | None = None
     suppressed: bool = False
+    ci95_cluster: tuple[float, float] | None = None
+    """The unit-clustered interval (``hjemmekit.clustered``); survey DiDs only."""
+    se_cluster: float | None = None
+    units: tuple[int, int] | None = None
+    """Units with answers behind a survey DiD: (trial, comparison)."""
 
     def to_dict(self) -> dict[str, Any]:
         ci = None if self.ci95 is None else [_num(self.ci95[0]), _num(self.ci95[1])]
-        return {"estimate": _num(self.estimate), "ci95": ci}
+        cl = self.ci95_cluster
+        return {"estimate": _num(self.estimate), "ci95": ci,
+                "ci95_cluster": None if cl is None else [_num(cl[0]), _num(cl[1])]}
 
 
 @dataclass
@@ -548,6 +555,12 @@ class Evaluation:
     trend: list[TrendPoint] = field(default_factory=list)
     dialogue: list[ThemeCount] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    checks: list[Any] = field(default_factory=list)
+    """``hjemmekit.checks.Check`` objects: can the DiD be trusted."""
+    power: list[Any] = field(default_factory=list)
+    """``hjemmekit.power.QuestionPower`` objects: the smallest detectable effects."""
+    sums: Any = field(default=None, repr=False)
+    """The per (unit, wave, role) survey sums the checks work from (``_Fine``)."""
 
     def question(self, name: str) -> QuestionResult | None:
         return next((q for q in self.survey if q.question == name), None)
@@ -575,6 +588,8 @@ class Evaluation:
             "trend": [p.to_dict() for p in self.trend],
             "dialogue": [d.to_dict() for d in self.dialogue],
             "warnings": [w.to_dict() for w in self.warnings],
+            "checks": [c.to_dict() for c in self.checks],
+            "power": [p.to_dict() for p in self.power],
         }
 
 
@@ -1408,6 +1423,8 @@ def evaluate(
         fine = _fine_table(survey, [q for q in qs if q in survey], groups, rows, design)
         if fine is not None:
             ev.survey, ev.by_role, ev.units, ev.trend = _survey(fine, design)
+            importlib.import_module("hjemmekit.clustered").attach(fine, ev.survey, ev.by_role)
+            ev.sums = fine
         ev.wishes = _wishes(survey, _background(data, survey, qs), rows, design.min_answers)
         ev.home_days = _home_days(survey, rows, design.min_answers)
     for kind, frame in (("units", units_df), ("sickleave", sick), ("production", prod),
@@ -1432,6 +1449,8 @@ def evaluate(
         ev.dialogue = _dialogue(dlg, groups, design)
     if workbook is not None:
         ev.goals = _goals(ev, workbook)
+    ev.checks = importlib.import_module("hjemmekit.checks").run_checks(ev, data)
+    ev.power = importlib.import_module("hjemmekit.power").for_evaluation(ev, data, workbook)
     return ev
 
 

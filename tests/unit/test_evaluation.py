@@ -293,7 +293,7 @@ def test_group_cell_failing_hides_the_did() -> None:
     assert q.did.suppressed and q.did.estimate is None and q.did.ci95 is None
     j = ev.to_json_dict()["survey"][0]
     assert j["comparison"]["during"] is None and j["comparison"]["n_during"] is None
-    assert j["did"] == {"estimate": None, "ci95": None}
+    assert j["did"] == {"estimate": None, "ci95": None, "ci95_cluster": None}
     # the trend point of June is hidden as well, the other months are shown
     june = [p for p in ev.trend if p.group == "comparison" and p.month == date(2026, 6, 1)]
     assert june and all(p.suppressed and p.value is None for p in june)
@@ -559,7 +559,8 @@ def test_json_shape_and_no_nan() -> None:
     assert {"design", "survey", "sickleave", "units", "goals"} <= set(j)
     assert set(j["survey"][0]) == {"question", "trial", "comparison", "did"}
     assert set(j["survey"][0]["trial"]) == {"baseline", "during", "n_baseline", "n_during"}
-    assert set(j["survey"][0]["did"]) == {"estimate", "ci95"}
+    assert set(j["survey"][0]["did"]) == {"estimate", "ci95", "ci95_cluster"}
+    assert {"checks", "power"} <= set(j)
     assert set(j["sickleave"]) == {"trial", "comparison", "did"}
     assert set(j["sickleave"]["trial"]) == {"baseline", "during", "fte_baseline", "fte_during"}
     assert set(j["units"][0]) == {"unit", "measure", "period", "n", "value", "suppressed"}

@@ -1,0 +1,136 @@
+"""Unit-clustered intervals for the survey difference-in-differences (plain numpy).
+
+API
+---
+``cluster_dids(fine, by_role=False) -> dict[(question, role), ClusterDiD]``
+    From the evaluation's per (unit, wave, role) sums (``evaluation._Fine``): for each
+    survey question (``role`` None) or each question and role (``role`` ``"employee"``/
+    ``"manager"`` when ``by_role``), the DiD's standard error and 95 % interval with
+    answers clustered by unit, and the number of units with answers in each group.
+``attach(fine, survey, by_role) -> None``
+    Sets ``did.ci95_cluster``, ``did.se_cluster`` and ``did.units`` on the evaluation's
+    ``QuestionResult``/``RoleResult`` objects whose DiD is shown (hidden stays None).
+
+The method: what statsmodels gives for ``OLS(answer ~ 1 + T + Post + T×Post)`` with
+``cov_type="cluster"``, ``groups=unit`` and ``use_t=False`` (normal quantile), including
+its default small-sample factor ``G/(G-1) * (N-1)/(N-K)`` (G units with answers in the
+four cells, N answers, K = 4 parameters). The model is saturated, so the DiD is
+``Σ_c w_c ȳ_c`` (w = +1, −1, −1, +1 for trial during/baseline, comparison
+during/baseline) and its sandwich variance is ``Σ_g (Σ_c w_c/n_c Σ_{i∈g,c} e_i)²``: only
+per (unit, period) sums of the residuals ``e_i = y_i − ȳ_c`` are needed, which the
+evaluation's per (unit, wave, role) sums give in a few array operations.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from hjemmekit.evaluation import _Fine
+
+Z95 = 1.959963984540054
+ROLES = ("employee", "manager")
+_W = np.array([[1.0, -1.0], [-1.0, 1.0]])
+"""Weights of the cells in the DiD, ``[group][period]``: group 0 comparison, 1 trial."""
+
+
+@dataclass(frozen=True)
+class ClusterDiD:
+    """A DiD's unit-clustered standard error and interval (None when not computable)."""
+
+    estimate: float | None
+    se: float | None
+    ci95: tuple[float, float] | None
+    units_trial: int
+    units_comparison: int
+    n: int
+
+
+def _one(n: np.ndarray, s: np.ndarray, group: np.ndarray) -> ClusterDiD:
+    """``n``, ``s``: (units, 2 periods) counts and shifted sums; ``group`` (units,) 1/0."""
+    has = (n[:, 0] + n[:, 1]) > 0
+    units_t = int(np.count_nonzero(has & (group == 1)))
+    units_c = int(np.count_nonzero(has & (group == 0)))
+    n_cell = np.zeros((2, 2))
+    s_cell = np.zeros((2, 2))
+    for g in (0, 1):
+        sel = group == g
+        n_cell[g] = n[sel].sum(axis=0)
+        s_cell[g] = s[sel].sum(axis=0)
+    total = int(round(n_cell.sum()))
+    if (n_cell <= 0).any():
+        return ClusterDiD(None, None, None, units_t, units_c, total)
+    mean = s_cell / n_cell  # shifted cell means
+    est = float((_W * mean).sum())
+    g_units = units_t + units_c
+    if g_units < 2 or total <= 4:
+        return ClusterDiD(est, None, None, units_t, units_c, total)
+    resid = s - n * mean[group]  # per unit and period: Σ e_i
+    score = ((_W / n_cell)[group] * resid).sum(axis=1)
+    var = float(np.dot(score, score))
+    var *= g_units / (g_units - 1) * (total - 1) / (total - 4)
+    se = math.sqrt(var)
+    return ClusterDiD(est, se, (est - Z95 * se, est + Z95 * se), units_t, units_c, total)
+
+
+def cluster_dids(fine: _Fine, by_role: bool = False) -> dict[tuple[str, str | None], ClusterDiD]:
+    """Per question (and role): the unit-clustered DiD from the per-unit sums.
+
+    The estimate equals the evaluation's (up to rounding); privacy is the caller's: use
+    only where the DiD itself is shown."""
+    t = fine.table
+    out: dict[tuple[str, str | None], ClusterDiD] = {}
+    if t.empty or not fine.questions:
+        return out
+    period = t["period"].to_numpy()
+    role = t["role"].to_numpy()
+    keep = period < 2
+    if by_role:
+        keep &= role < 2
+    if not keep.any():
+        return out
+    unit = t["unit"].to_numpy(dtype=np.int64)[keep]
+    n_units = int(unit.max()) + 1
+    group_of = np.zeros(n_units, dtype=np.int64)
+    group_of[unit] = t["group"].to_numpy(dtype=np.int64)[keep]
+    per = period[keep].astype(np.int64)
+    roles: list[tuple[str | None, int]] = [(None, -1)]
+    if by_role:
+        roles = [(ROLES[0], 0), (ROLES[1], 1)]
+    for name, r in roles:
+        sel = np.ones(len(unit), dtype=bool) if r < 0 else role[keep] == r
+        if not sel.any():
+            continue
+        key = unit[sel] * 2 + per[sel]
+        for i, q in enumerate(fine.questions):
+            nq = t[f"n{i}"].to_numpy(dtype=float)[keep][sel]
+            sq = t[f"s{i}"].to_numpy(dtype=float)[keep][sel]
+            n = np.bincount(key, weights=nq, minlength=2 * n_units).reshape(n_units, 2)
+            s = np.bincount(key, weights=sq, minlength=2 * n_units).reshape(n_units, 2)
+            if n.sum() <= 0:
+                continue
+            out[(q, name)] = _one(n, s, group_of)
+    return out
+
+
+def attach(fine: _Fine, survey: list[Any], by_role: list[Any]) -> None:
+    """Set ``ci95_cluster``/``se_cluster``/``units`` on the shown DiDs of an evaluation."""
+    for results, roles in ((survey, False), (by_role, True)):
+        if not results:
+            continue
+        found = cluster_dids(fine, by_role=roles)
+        for r in results:
+            c = found.get((r.question, getattr(r, "role", None) if roles else None))
+            if c is None:
+                continue
+            r.did.units = (c.units_trial, c.units_comparison)
+            if r.did.estimate is None or r.did.suppressed or c.ci95 is None:
+                continue
+            # centred on the evaluation's estimate (the same number up to rounding)
+            half = Z95 * c.se  # type: ignore[operator]
+            r.did.ci95_cluster = (r.did.estimate - half, r.did.estimate + half)
+            r.did.se_cluster = c.se
