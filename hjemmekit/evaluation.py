@@ -1649,6 +1649,22 @@ def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]
             *(line(r, True) for r in rows)]
 
 
+def _findings_text(ev: Evaluation, lang: str) -> list[str]:
+    """The goals in sentences, then the checks (``hjemmekit.findings``), each block with
+    its heading and a blank line after it."""
+    from hjemmekit import findings
+    from hjemmekit.i18n import t
+
+    out: list[str] = []
+    lines = findings.sentences(ev, lang)
+    if lines:
+        out += [t("findings.findings_heading", lang), *lines, ""]
+    if ev.checks:
+        out += [t("findings.checks_heading", lang),
+                *findings.check_lines(ev.checks, lang, ev.design.min_answers), ""]
+    return out
+
+
 def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
     """A readable report of an evaluation in Danish or English."""
     from hjemmekit.i18n import day, has, t
@@ -1658,6 +1674,7 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
 
     d = ev.design
     out = [tt("title"), ""]
+    out += _findings_text(ev, lang)
     out.append(tt("baseline_period", start=day(d.baseline[0], lang), end=day(d.baseline[1], lang)))
     out.append(tt("trial_period", start=day(d.trial[0], lang), end=day(d.trial[1], lang)))
     for g in GROUPS:
@@ -1675,20 +1692,27 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
             return "–"
         return f"{_fmt(did.ci95[0], lang)} ; {_fmt(did.ci95[1], lang)}"
 
+    def ci_cluster(did: DiD) -> str:
+        if did.suppressed:
+            return tt("hidden")
+        if did.ci95_cluster is None:
+            return "–"
+        return f"{_fmt(did.ci95_cluster[0], lang)} ; {_fmt(did.ci95_cluster[1], lang)}"
+
     head = [tt("col_trial_before"), tt("col_trial_during"), tt("col_comparison_before"),
-            tt("col_comparison_during"), tt("col_did"), tt("col_ci")]
+            tt("col_comparison_during"), tt("col_did"), tt("col_ci"), tt("col_ci_cluster")]
     if ev.survey:
         out += ["", tt("survey_heading")]
         rows = [[q.question, cell(q.trial.baseline), cell(q.trial.during),
                  cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did)]
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci_cluster(q.did)]
                 for q in ev.survey]
         out += _table([tt("col_question"), *head], rows)
     if ev.by_role:
         out += ["", tt("roles_heading")]
         rows = [[f"{q.question} ({tt('role_' + q.role)})", cell(q.trial.baseline),
                  cell(q.trial.during), cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did)]
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci_cluster(q.did)]
                 for q in ev.by_role]
         out += _table([tt("col_question"), *head], rows)
     if ev.sickleave is not None:

@@ -376,7 +376,7 @@ def baseline_sds(data: Any, groups: Mapping[str, str], baseline: tuple[date, dat
     questions = getattr(data, "questions", None) or []
     group = survey["unit"].astype(str).map(groups)
     when = pd.to_datetime(survey["date"], errors="coerce")
-    sel = group.notna().to_numpy()
+    sel = group.notna().to_numpy().copy()
     if baseline is not None:
         sel &= ((when >= pd.Timestamp(baseline[0])) & (when <= pd.Timestamp(baseline[1]))
                 ).to_numpy()
