@@ -253,7 +253,7 @@ class QuestionPower:
             "sd_source": self.sd_source, **self.inputs.to_dict(),
             "answers": {k: _num(v[0]) for k, v in cells.items()},
             "design_effect": {k: _num(v[1]) for k, v in cells.items()},
-            "alpha": ALPHA, "power": POWER,
+            "alpha": ALPHA, "power_level": POWER,
             "targets": [t.to_dict() for t in self.targets],
         }
 
