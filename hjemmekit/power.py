@@ -26,8 +26,11 @@ icc=0.0) -> PowerPlan``
 ``for_evaluation(ev, data, workbook=None) -> list[QuestionPower]``
     The evaluation JSON's ``power``: the same for the trial as it ran (headcounts and the
     observed response rate, or the answers per wave when headcounts are missing; the
-    waves in the data; the baseline SD), plus ``mde_cluster`` scaled by the ratio of the
-    DiD's unit-clustered to HC1 standard error when both are shown.
+    waves in the data; the baseline SD the ``baseline_difference`` checks in
+    ``ev.checks`` found), plus ``mde_cluster`` scaled by the ratio of the DiD's
+    unit-clustered to HC1 standard error when both are shown. When a group figure is
+    hidden, no observed count is used (the default response rate, or nothing without
+    headcounts), so no hidden count can be worked out from the power figures.
 
 The method
 ----------
@@ -468,9 +471,16 @@ def for_evaluation(
     n_waves = waves[0] + waves[1]
     d = ev.design
     ts, cs, missing = sizes_for(d.trial_units, d.comparison_units, data, ev.groups)
+    # A group's answer count that is hidden must not be worked out from the power figures
+    # (the pooled rate less the other group's shown count): then no observed counts.
+    hidden = any(c.suppressed for q in ev.survey for p in (q.trial, q.comparison)
+                 for c in (p.baseline, p.during))
     rate: float | None = None
     if ts and cs and not missing and sum(ts) + sum(cs) > 0:
-        rate = float(answers.sum() / n_waves / (sum(ts) + sum(cs)))
+        rate = (DEFAULT_RESPONSE_RATE if hidden
+                else float(answers.sum() / n_waves / (sum(ts) + sum(cs))))
+    if hidden and rate is None:
+        return []
     if rate is None or not 0 < rate <= 1:
         # no usable headcounts: the answers per wave of each unit stand in for them
         per_unit = np.bincount(unit, weights=answers) / n_waves

@@ -212,3 +212,28 @@ def test_evaluation_power_in_the_json() -> None:
     q = ev.question("concentration")
     se = (q.did.ci95[1] - q.did.ci95[0]) / (2 * P.Z_ALPHA)
     assert j[0]["mde"] == pytest.approx((P.Z_ALPHA + P.Z_POWER) * se, rel=0.15)
+
+
+def test_evaluation_power_uses_no_hidden_count() -> None:
+    """When a group figure is hidden, the power figures use no observed answer count (the
+    pooled rate less the other group's count would give the hidden one away)."""
+    from hjemmekit.evaluation import Design, evaluate
+
+    rng = np.random.default_rng(3)
+    parts = []
+    for unit, counts in (("A", [3, 8, 8, 8]), ("E", [9, 9, 9, 9])):  # A: 3 in a wave
+        for when, k in zip(["2026-02-10", "2026-03-10", "2026-05-10", "2026-06-10"], counts,
+                           strict=True):
+            parts.append(pd.DataFrame({"date": pd.Timestamp(when), "unit": unit,
+                                       "role": "employee", "q1": rng.normal(3, 1, k)}))
+    units = pd.DataFrame({"unit": ["A", "E"], "group": ["trial", "comparison"],
+                          "headcount": [12.0, 12.0]})
+    d = Design(("2026-01-01", "2026-03-31"), ("2026-04-01", "2026-09-30"), ["A"], ["E"])
+    data = Data(units=units, survey=pd.concat(parts), questions=["q1"])
+    ev = evaluate(data, d)
+    assert ev.question("q1").trial.baseline.suppressed
+    (p,) = ev.to_json_dict()["power"]
+    assert p["response_rate"] == P.DEFAULT_RESPONSE_RATE and p["sd_source"] == "default"
+    assert p["mde_cluster"] is None
+    data.units = units.drop(columns="headcount")
+    assert evaluate(data, d).to_json_dict()["power"] == []
