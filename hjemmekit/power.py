@@ -316,7 +316,8 @@ class PowerPlan:
     problem: str | None = None
     """``"no_units"`` (no trial or comparison units) or ``"no_headcount"``."""
     missing: list[str] = field(default_factory=list)
-    """Units without a headcount (with ``"no_headcount"``)."""
+    """Units without a headcount (with ``"no_headcount"``; empty when there is no units
+    file with headcounts at all)."""
 
 
 def months_between(start: date | None, end: date | None) -> int | None:
@@ -426,6 +427,8 @@ def for_workbook(
         trial_units, comparison_units = trial_units or t, comparison_units or c
     if not trial_units or not comparison_units:
         return PowerPlan(problem="no_units")
+    if not any(h is not None for h in headcounts(data).values()):
+        return PowerPlan(problem="no_headcount")  # no units file with headcounts at all
     ts, cs, missing = sizes_for(trial_units, comparison_units, data)
     if missing or not ts or not cs:
         return PowerPlan(problem="no_headcount", missing=missing)

@@ -179,7 +179,11 @@ def test_for_workbook_says_what_is_missing() -> None:
     assert P.for_workbook(_workbook([], []), Data(units=units)).problem == "no_headcount"
     bare = units.drop(columns="group")
     assert P.for_workbook(_workbook([], []), Data(units=bare)).problem == "no_units"
-    assert P.for_workbook(_workbook(["A"], ["C"]), None).problem == "no_headcount"
+    none = P.for_workbook(_workbook(["A"], ["C"]), None)
+    assert none.problem == "no_headcount" and none.missing == []
+    part = units.assign(headcount=[12.0, None])
+    some = P.for_workbook(_workbook(["A"], ["C"]), Data(units=part))
+    assert some.problem == "no_headcount" and some.missing == ["C"]
 
 
 def test_for_workbook_on_the_example_uses_baseline_sds() -> None:
