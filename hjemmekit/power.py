@@ -335,10 +335,10 @@ def headcounts(data: Any) -> dict[str, float | None]:
     import pandas as pd
 
     if "headcount" not in units:
-        return {str(u): None for u in units["unit"]}
-    hc = pd.to_numeric(units["headcount"], errors="coerce")
-    return {str(u): (None if h != h else float(h))
-            for u, h in zip(units["unit"], hc, strict=True)}
+        return dict.fromkeys(units["unit"].astype(str).tolist())
+    hc = pd.to_numeric(units["headcount"], errors="coerce").to_numpy(dtype=float)
+    names = units["unit"].astype(str).tolist()  # a list: iterating a string array is slow
+    return {u: (None if h != h else h) for u, h in zip(names, hc.tolist(), strict=True)}
 
 
 class _Groups:
