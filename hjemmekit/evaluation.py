@@ -34,6 +34,11 @@ between the first day of the month the period starts in and its last day.
 Units: a unit listed as trial or comparison brings its descendants (through
 ``units.parent``) along, unless a descendant is listed itself (the nearest listed
 ancestor decides).
+
+Beside this module: the unit-clustered interval (``did.ci95_cluster``) is computed in
+:mod:`hjemmekit.clustered`, the checks (``checks``) in :mod:`hjemmekit.checks`, the
+smallest detectable effects (``power``) in :mod:`hjemmekit.power`, all from the same
+per-unit sums (``Evaluation.sums``); :mod:`hjemmekit.findings` puts them in words.
 """
 
 from __future__ import annotations
