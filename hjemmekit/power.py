@@ -58,7 +58,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,8 +66,10 @@ if TYPE_CHECKING:
 
 ALPHA = 0.05
 POWER = 0.80
-Z_ALPHA = NormalDist().inv_cdf(1 - ALPHA / 2)
-Z_POWER = NormalDist().inv_cdf(POWER)
+Z_ALPHA = 1.959963984540054
+"""``NormalDist().inv_cdf(0.975)``."""
+Z_POWER = 0.8416212335729143
+"""``NormalDist().inv_cdf(0.80)``."""
 DEFAULT_SD = 1.0
 """SD of a question's answers when there are no baseline data (1-5 scale)."""
 DEFAULT_RESPONSE_RATE = 0.7
@@ -138,8 +139,19 @@ def se_did(inputs: PowerInputs, sd: float) -> float:
 
 def mde(inputs: PowerInputs, sd: float, alpha: float = ALPHA, power: float = POWER) -> float:
     """The smallest effect detected with ``power`` in a two-sided test at ``alpha``."""
-    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
+    z = (Z_ALPHA + Z_POWER if (alpha, power) == (ALPHA, POWER)
+         else _quantile(1 - alpha / 2) + _quantile(power))
     return z * se_did(inputs, sd)
+
+
+def _quantile(p: float) -> float:
+    from statistics import NormalDist  # only for other levels than 5 % and 80 %
+
+    return NormalDist().inv_cdf(p)
+
+
+def _cdf(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2))
 
 
 def power_at(effect: float, inputs: PowerInputs, sd: float, alpha: float = ALPHA) -> float:
@@ -147,10 +159,9 @@ def power_at(effect: float, inputs: PowerInputs, sd: float, alpha: float = ALPHA
     se = se_did(inputs, sd)
     if not math.isfinite(se) or se <= 0:
         return 0.0
-    z = NormalDist().inv_cdf(1 - alpha / 2)
+    z = Z_ALPHA if alpha == ALPHA else _quantile(1 - alpha / 2)
     x = abs(effect) / se
-    nd = NormalDist()
-    return nd.cdf(x - z) + nd.cdf(-x - z)
+    return _cdf(x - z) + _cdf(-x - z)
 
 
 # --- What would help ----------------------------------------------------------------------

@@ -21,8 +21,15 @@ def test_mde_by_hand() -> None:
     # cells of 10*2*0.5*2 = 20 and 40 answer sets; var = 1*(1/20 + 1/40 + 1/20 + 1/40)
     i = P.PowerInputs((10, 10), (10, 10), response_rate=0.5, waves_baseline=2, waves_trial=4)
     assert P.se_did(i, 1.0) == pytest.approx(math.sqrt(0.15))
-    assert P.Z_ALPHA == pytest.approx(1.959963984540054)
-    assert P.Z_POWER == pytest.approx(0.8416212335729143)
+    from statistics import NormalDist
+
+    assert P.Z_ALPHA == pytest.approx(NormalDist().inv_cdf(0.975), abs=1e-15)
+    assert P.Z_POWER == pytest.approx(NormalDist().inv_cdf(0.80), abs=1e-15)
+    # other levels: 90 % power at 1 %
+    z = NormalDist().inv_cdf(0.995) + NormalDist().inv_cdf(0.9)
+    assert P.mde(i, 1.0, alpha=0.01, power=0.9) == pytest.approx(z * math.sqrt(0.15))
+    assert P.power_at(P.mde(i, 1.0, alpha=0.01, power=0.9), i, 1.0, alpha=0.01) == \
+        pytest.approx(0.9, abs=1e-3)
     assert P.mde(i, 1.0) == pytest.approx((1.959963984540054 + 0.8416212335729143)
                                           * math.sqrt(0.15))
     assert P.mde(i, 2.0) == pytest.approx(2 * P.mde(i, 1.0))  # scales with the SD
