@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import importlib
+import logging
 import os
+import sys
 import urllib.parse
 from typing import Any
 
@@ -582,6 +584,19 @@ class App(W.VBox):
         self.next.disabled = self.step == n - 1
 
 
+def log_to_server() -> None:
+    """Send hjemmekit's log (e.g. ``hjemmekit.access``'s refusals) to the kernel
+    process's own stderr, which the server's log shows, never into the page."""
+    log = logging.getLogger("hjemmekit")
+    if log.handlers:
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s %(name)s] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def launch(store_dir: str | None = None) -> App | W.VBox:
     """The app as ``workbook/app.ipynb`` shows it, configured from the environment.
 
@@ -593,6 +608,7 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
     """
     from hjemmekit.store_client import StoreUnavailableError
 
+    log_to_server()
     query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
     try:
         session = start_session(
@@ -601,8 +617,6 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
             example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
         )
     except StoreUnavailableError as e:
-        import logging
-
         logging.getLogger("hjemmekit.app").error("store service: %s (%s)", e, e.detail)
         return W.VBox([css(), W.HTML(message_html(str(e), error=True))])
     step = (query.get("step") or ["1"])[0]

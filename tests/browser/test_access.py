@@ -87,6 +87,10 @@ def test_bob_sees_only_what_is_shared_and_nothing_of_the_secret(hub_like, new_pa
     assert "ejer alice" in options
     ui.assert_no_axe_violations(page)
     ui.screenshot(page, "access-denied")
+    # Logged in the server's log (not in the page), with the user and the id.
+    log = hub_like["servers"]["bob"].stderr(tail=200_000)
+    assert re.search(rf"access denied: user 'bob' .* workbook {hub_like['secret']}", log)
+    assert "access denied" not in text
     page.locator(".hk-picker select").focus()
     ui.screenshot(page, "access-picker", full_page=False)
 
