@@ -6,7 +6,10 @@ the page is still loading after the kernel ran the app: under load (many visitor
 on 2 cores) that gap lasted more than a minute, and a short timeout stopped kernels whose
 pages were about to use them. So here a kernel that has never had a page connected gets
 ``never_connected_timeout`` (at least the idle timeout) before it counts as abandoned; once
-a page has connected, the idle timeout runs from when it left.
+a page has connected, the idle timeout runs from when it left: jupyter_server counts from
+the kernel's last activity, so a page read quietly for longer than the timeout whose
+websocket blipped (a missed ping under load, a network hiccup) lost its kernel at the next
+cull pass, seconds after it went away.
 
 Imported by the Voilà server only (never by a kernel): it imports jupyter_server.
 """
@@ -33,16 +36,26 @@ class PageKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._ever_connected: set[str] = set()
         self._first_seen: dict[str, datetime] = {}
+        self._left: dict[str, datetime] = {}
 
     def notify_connect(self, kernel_id: str) -> None:
         """A page (or another client) connected to the kernel's websocket."""
         self._ever_connected.add(kernel_id)
         super().notify_connect(kernel_id)
 
+    def notify_disconnect(self, kernel_id: str) -> None:
+        """A page's websocket closed: the idle timeout runs from now."""
+        self._left[kernel_id] = datetime.now(UTC)
+        super().notify_disconnect(kernel_id)
+
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        """Cull as jupyter_server does, except a never-connected kernel within its grace."""
+        """Cull as jupyter_server does, except a never-connected kernel within its grace
+        and a kernel whose page left less than the idle timeout ago."""
+        now = datetime.now(UTC)
+        left = self._left.get(kernel_id)
+        if left is not None and now - left < timedelta(seconds=self.cull_idle_timeout):
+            return
         if kernel_id not in self._ever_connected:
-            now = datetime.now(UTC)
             first = self._first_seen.setdefault(kernel_id, now)
             grace = max(self.never_connected_timeout, self.cull_idle_timeout)
             if now - first < timedelta(seconds=grace):
@@ -53,4 +66,5 @@ class PageKernelManager(AsyncMappingKernelManager):
         """Forget the kernel's bookkeeping with the kernel."""
         self._ever_connected.discard(kernel_id)
         self._first_seen.pop(kernel_id, None)
+        self._left.pop(kernel_id, None)
         return super().remove_kernel(kernel_id)

@@ -73,6 +73,12 @@ def test_a_kernel_whose_page_never_connected_gets_a_grace_time() -> None:
         km.notify_connect("left")
         asyncio.run(km.cull_kernel_if_idle("left"))
         assert culled == ["loading", "left"]  # had a page: jupyter_server's rule applies
+        km.notify_disconnect("left")  # its websocket blipped just now: not yet
+        asyncio.run(km.cull_kernel_if_idle("left"))
+        assert culled == ["loading", "left"]
+        km._left["left"] = datetime.now(UTC) - timedelta(seconds=21)
+        asyncio.run(km.cull_kernel_if_idle("left"))
+        assert culled == ["loading", "left", "left"]  # gone for the timeout: stopped
     finally:
         base.cull_kernel_if_idle = original  # type: ignore[method-assign]
 
