@@ -191,12 +191,15 @@ def summarize(frame: pd.DataFrame, kind: str, name: str) -> FileSummary:
 # --- Uploads ----------------------------------------------------------------------------
 
 
-def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Upload:
+def add_file(
+    folder: Path, name: str, content: bytes, lang: str = "da", shown_as: str | None = None
+) -> Upload:
     """Validate an uploaded file and keep it in ``folder`` when it has no problems.
 
     The kind comes from the file name (``survey.csv``, ``sygefravær.xlsx``, ...). A
     refused file leaves the folder as it was; its problems are one line each
-    (``file:line: column 'x': ...``).
+    (``file:line: column 'x': ...``). ``shown_as``: the name the file list shows (e.g.
+    the export a survey file was imported from), else ``name``.
     """
     from hjemmekit import io
 
@@ -215,8 +218,9 @@ def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Uploa
     _write_atomic(target, content)
     if old is not None and old.name != target.name:
         old.unlink(missing_ok=True)
-    _set_name(folder, kind, name)
-    return Upload(name, kind, summary=summarize(frame, kind, name), replaced=old is not None)
+    _set_name(folder, kind, shown_as or name)
+    return Upload(name, kind, summary=summarize(frame, kind, shown_as or name),
+                  replaced=old is not None)
 
 
 def remove_file(folder: Path, kind: str) -> bool:
