@@ -115,7 +115,7 @@ def _import(args: argparse.Namespace) -> int:
 def _examples(args: argparse.Namespace) -> int:
     from hjemmekit.examples import examples_command
 
-    return examples_command(size=args.size, seed=args.seed, out=args.out)
+    return examples_command(size=args.size, seed=args.seed, out=args.out, exports=args.exports)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -231,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--out", metavar="DIR", default=".", help="output folder (default .)")
+    p.add_argument("--exports", action="store_true",
+                   help="also write the survey as SurveyXact, Microsoft Forms, SPSS and "
+                   "Google Forms export it, into DIR/exports")
     p.set_defaults(func=_examples)
     return parser
 
