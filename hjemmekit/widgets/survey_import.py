@@ -152,6 +152,7 @@ class MappingPanel(W.VBox):
 
     def cancel(self, quiet: bool = False) -> None:
         self.export = self.profile = self.saved = None
+        self.remove_class("hk-card")
         self.children = []
         if not quiet:
             self.message.value = message_html(self.tr("cancelled"))
@@ -272,6 +273,7 @@ class MappingPanel(W.VBox):
             description=tr("cancel"), icon="", layout=W.Layout(width="auto", margin="0 0 0 8px")
         )
         self.cancel_button.on_click(lambda _: self.cancel())
+        self.add_class("hk-card")
         self.children = [
             heading(tr("heading", tool=tool), 4),
             paragraph(tr("intro", names=names)),
@@ -338,10 +340,33 @@ class MappingPanel(W.VBox):
             self._quiet = False
         self.manager.layout.display = None if p.role else "none"
 
+    def _taken(self) -> set[str]:
+        """The columns chosen as unit, role or home days (not offered as questions or
+        background)."""
+        p = self.profile
+        assert p is not None
+        return {k for k in (p.unit, p.role, p.home_days_wanted, p.home_days_actual) if k}
+
+    def _sync_lists(self) -> None:
+        """The checkbox lists as the profile says: ticks, and which columns they offer."""
+        assert self.profile is not None
+        p, taken = self.profile, self._taken()
+        self._quiet = True
+        try:
+            for key, box in self.question_checks.items():
+                box.value = key in p.questions
+                box.layout.display = "none" if key in taken else None
+            for key, box in self.background_checks.items():
+                box.value = key in p.background
+                box.layout.display = "none" if key in taken or key in p.questions else None
+        finally:
+            self._quiet = False
+
     def _fill_questions(self) -> None:
         """Each question: its checkbox, and when ticked its name in the survey file."""
         assert self.profile is not None and self.export is not None
         p = self.profile
+        self._sync_lists()
         rows: list[W.Widget] = []
         for key, box in self.question_checks.items():
             rows.append(box)
@@ -364,8 +389,10 @@ class MappingPanel(W.VBox):
         cols = {c.key: c for c in self.export.columns}
         for key in p.questions:
             if key not in self.reversed_checks and key in cols:
-                box = W.Checkbox(value=key in p.reversed, description=column_title(cols[key]),
-                                 indent=False, layout=W.Layout(width="auto"))  # fmt: skip
+                box = W.Checkbox(value=key in p.reversed, indent=False,
+                                 description=self.tr("reversed_item",
+                                                     title=column_title(cols[key])),
+                                 layout=W.Layout(width="auto"))  # fmt: skip
                 box.observe(lambda c, k=key: self._toggle_reversed(k, c["new"]), names="value")
                 self.reversed_checks[key] = box
         self.reversed_box.children = [self.reversed_checks[k] for k in p.questions
@@ -405,17 +432,26 @@ class MappingPanel(W.VBox):
     def _set(self, field: str, value: Any) -> None:
         if self._quiet or self.profile is None:
             return
-        setattr(self.profile, field, value)
+        p = self.profile
+        setattr(p, field, value)
         if field == "role":
             from hjemmekit.exports.profile import _managers
 
             assert self.export is not None
-            self.profile.managers = _managers(self.export.column(value)) if value else []
+            p.managers = _managers(self.export.column(value)) if value else []
             self._fill_managers()
+        if field in ("unit", "role", "home_days_wanted", "home_days_actual"):
+            # a column is one thing: the unit is no question or background column
+            taken = self._taken()
+            p.questions = [k for k in p.questions if k not in taken]
+            p.reversed = [k for k in p.reversed if k not in taken]
+            p.background = [k for k in p.background if k not in taken]
+            self._fill_questions()
+            self._fill_scale()
         self._refresh()
 
     def _toggle_question(self, key: str, on: bool) -> None:
-        if self.profile is None:
+        if self._quiet or self.profile is None:
             return
         qs = [k for k in self.profile.questions if k != key]
         if on:
@@ -423,6 +459,7 @@ class MappingPanel(W.VBox):
             qs = sorted([*qs, key], key=order.index)
             assert self.export is not None
             self.profile.names.setdefault(key, default_name(self.export.column(key)))
+            self.profile.background = [k for k in self.profile.background if k != key]
         else:
             self.profile.reversed = [k for k in self.profile.reversed if k != key]
         self.profile.questions = qs
@@ -431,14 +468,14 @@ class MappingPanel(W.VBox):
         self._refresh()
 
     def _toggle_reversed(self, key: str, on: bool) -> None:
-        if self.profile is None:
+        if self._quiet or self.profile is None:
             return
         rev = [k for k in self.profile.reversed if k != key]
         self.profile.reversed = [*rev, key] if on else rev
         self._refresh()
 
     def _toggle_background(self, key: str, on: bool) -> None:
-        if self.profile is None:
+        if self._quiet or self.profile is None:
             return
         bg = [k for k in self.profile.background if k != key]
         if on:
@@ -544,6 +581,7 @@ class MappingPanel(W.VBox):
         self.session.edit(lambda wb: survey_import.save_profile(wb, profile))
         names = ", ".join(self.export.sources)
         self.export = self.profile = self.saved = None
+        self.remove_class("hk-card")
         self.message.value = message_html(self.tr("imported", names=names, rows=number(
             done.result.kept, self.lang, 0)))  # fmt: skip
         self.children = [self.message]

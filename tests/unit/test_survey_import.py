@@ -279,3 +279,24 @@ def test_in_english(session: Session):
     assert m.scale_inputs["Don't know"].value == ""
     assert m.import_button.description == "Import"
     assert "The first 5 responses as they will be read" in m.preview.value
+
+
+def test_a_column_is_one_thing(session: Session):
+    view = _view(session)
+    _upload(view, _files("forms_da"))
+    m = view.data_panel.mapping
+    age = xx.COLUMNS["forms_da"]["age_group"]
+    wellbeing = xx.COLUMNS["forms_da"]["wellbeing"]
+    # the unit's and role's columns are not offered as questions or background
+    unit = xx.COLUMNS["forms_da"]["unit"]
+    assert m.question_checks[unit].layout.display == "none"
+    assert m.background_checks[unit].layout.display == "none"
+    # a question is not offered as background; ticked as a question, it leaves background
+    assert m.background_checks[wellbeing].layout.display == "none"
+    m.question_checks[age].value = True
+    assert age in m.profile.questions and age not in m.profile.background
+    assert m.background_checks[age].layout.display == "none"
+    # chosen as the unit, a question is no question any more
+    m.unit.value = wellbeing
+    assert wellbeing not in m.profile.questions and wellbeing not in m.reversed_checks
+    assert m.question_checks[wellbeing].layout.display == "none"
