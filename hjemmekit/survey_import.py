@@ -40,6 +40,7 @@ __all__ = [
     "existing_survey",
     "import_export",
     "merge_surveys",
+    "problem_lines",
     "profile_fits",
     "save_profile",
     "saved_profile",
@@ -202,6 +203,21 @@ def survey_bytes(frame: pd.DataFrame) -> bytes:
         Path(name).unlink(missing_ok=True)
 
 
+def problem_lines(result: ImportResult, lang: str = "da") -> list[str]:
+    """The problems of applying a profile, one line each with file, row and column, in
+    the app's words where the command's would name its options (``--unit``...)."""
+    from hjemmekit.i18n import has
+    from hjemmekit.io import Problem, ValidationReport
+
+    problems = []
+    for p in result.problems:
+        key = f"mapping.problem_{p.key}"
+        if p.key and has(key, lang):
+            p = Problem(p.file, p.line, p.column, t(key, lang, **p.params), p.order)
+        problems.append(p)
+    return ValidationReport(problems, result.omitted).lines(lang)
+
+
 @dataclass
 class Imported:
     """What :func:`import_export` did: the result of the mapping, the upload of the
@@ -231,7 +247,7 @@ def import_export(
 
     result = apply_profile(export, profile)
     if result.problems:
-        return Imported(result, problems=result.lines(lang))
+        return Imported(result, problems=problem_lines(result, lang))
     frame = result.frame
     if merge == "add":
         path = _survey_path(folder)

@@ -66,16 +66,28 @@ def default_name(col: Column) -> str:
     return " ".join((col.text or col.header or col.key).split())[:120] or col.key
 
 
+MISSING_MARKS = ("-", "–", "—")
+"""What a leader types for a missing answer."""
+
+
 def parse_score(text: str) -> float | None:
-    """A score typed by the leader: ``4``, ``4,5`` or ``4.5``; blank is None (a missing
-    answer). Raises ValueError for anything else."""
+    """A score typed by the leader: ``4``, ``4,5`` or ``4.5``; ``-`` is None (a missing
+    answer). Raises ValueError for anything else (a blank field is the caller's: the
+    built-in scale)."""
     s = text.strip().replace(" ", "")
-    if not s:
+    if s in MISSING_MARKS:
         return None
     value = float(s.replace(",", "."))
     if not math.isfinite(value):
         raise ValueError(text)
     return value
+
+
+def score_text(score: float | None, lang: str) -> str:
+    """A score as its input shows it: ``4``, ``4,5``; ``-`` for a missing answer."""
+    if score is None:
+        return MISSING_MARKS[0]
+    return number(score, lang, 0 if float(score).is_integer() else 1)
 
 
 class MappingPanel(W.VBox):
@@ -99,6 +111,7 @@ class MappingPanel(W.VBox):
         self.message = W.HTML()
         self._quiet = False
         self._score_errors: dict[str, str] = {}
+        self.unknown_labels: list[str] = []
         self.children = []
 
     def tr(self, key: str, **fields: object) -> str:
@@ -410,10 +423,11 @@ class MappingPanel(W.VBox):
             if old is not None and r.label in self._score_errors:
                 inputs[r.label] = old
                 continue
-            value = "" if r.score is None else number(r.score, self.lang, 0 if float(
-                r.score).is_integer() else 1)  # fmt: skip
-            w = old or W.Text(description=self.tr("score_of", label=_short(r.label, 60)),
-                              layout=W.Layout(width="auto"))  # fmt: skip
+            value = score_text(r.score, self.lang) if r.known else ""
+            label = self.tr("score_of" if r.known else "score_of_unknown",
+                            label=_short(r.label, 60))  # fmt: skip
+            w = old or W.Text(description=label, layout=W.Layout(width="auto"))
+            w.description = label
             if old is None:
                 w.add_class(STACKED)
                 w.observe(lambda c, lab=r.label: self._score(lab, c["new"]), names="value")
@@ -424,6 +438,7 @@ class MappingPanel(W.VBox):
                 self._quiet = False
             inputs[r.label] = w
         self.scale_inputs = inputs
+        self.unknown_labels = [r.label for r in rows if not r.known]
         self.scale_box.children = list(inputs.values())
         self.scale_box.layout = W.Layout(display="flex", flex_flow="row wrap")
 
@@ -495,30 +510,46 @@ class MappingPanel(W.VBox):
         self._refresh()
 
     def _score(self, label: str, text: str) -> None:
+        """A score typed: a number, ``-`` (missing) or blank (the built-in scale)."""
         if self._quiet or self.profile is None:
             return
-        try:
-            value = parse_score(text)
-        except ValueError:
-            self._score_errors[label] = text
-            self._refresh()
-            return
         self._score_errors.pop(label, None)
-        self.profile.scale[label] = value
+        if not text.strip():
+            self.profile.scale.pop(label, None)
+        else:
+            try:
+                self.profile.scale[label] = parse_score(text)
+            except ValueError:
+                self._score_errors[label] = text
+        self._fill_scale()
         self._refresh()
 
     # --- preview and import ---------------------------------------------------------------
 
+    def _open_items(self) -> list[str]:
+        """What the leader must still decide, in the app's words: the fields the export
+        cannot tell (unit, the answer meaning manager, date, questions) and answer labels
+        without a score."""
+        from hjemmekit.exports import undecided
+
+        assert self.export is not None and self.profile is not None
+        items = [self.tr(f"undecided_{u.field}") for u in undecided(self.export, self.profile)
+                 if u.field != "role"]  # fmt: skip
+        if self.unknown_labels:
+            labels = ", ".join(f"»{x}«" if self.lang == "da" else f'"{x}"'
+                               for x in self.unknown_labels)  # fmt: skip
+            items.append(self.tr("undecided_labels", labels=labels))
+        return items
+
     def _refresh(self) -> None:
         """The undecided fields, the problems of the scores typed, and the preview."""
-        from hjemmekit.exports import apply_profile, undecided
+        from hjemmekit.exports import apply_profile
 
         if self.export is None or self.profile is None:
             return
-        open_ = undecided(self.export, self.profile)
-        lines = [u.text(self.lang) for u in open_ if u.field != "role"]
-        self.undecided.value = _problems_html(self.tr("undecided", what=""), lines) if (
-            lines) else ""  # fmt: skip
+        lines = self._open_items()
+        self.undecided.value = "<div class='hk-missing' role='status'><ul>" + "".join(
+            f"<li>{esc(x)}</li>" for x in lines) + "</ul></div>" if lines else ""  # fmt: skip
         errors = [self.tr("score_invalid", label=lab, value=v)
                   for lab, v in self._score_errors.items()]  # fmt: skip
         self.problems.value = _problems_html(self.tr("problems"), errors) if errors else ""
@@ -560,12 +591,9 @@ class MappingPanel(W.VBox):
         if self._score_errors:
             self._refresh()
             return None
-        from hjemmekit.exports import undecided
-
-        open_ = [u for u in undecided(self.export, self.profile) if u.field != "role"]
+        open_ = self._open_items()
         if open_:
-            self.problems.value = _problems_html(self.tr("problems"),
-                                                 [u.text(self.lang) for u in open_])  # fmt: skip
+            self.problems.value = _problems_html(self.tr("problems"), open_)
             return None
         profile = self.profile.model_copy(deep=True)
         try:

@@ -67,7 +67,7 @@ def test_mapping_step_imports_a_surveyxact_export(page: Any, hjemmekit_server: A
                                  exact=True)
     assert question.count() == 1 and question.is_checked()
     assert page.get_by_label("Point for »Meget enig«").input_value() == "5"
-    assert page.get_by_label("Point for »Ved ikke«").input_value() == ""
+    assert page.get_by_label("Point for »Ved ikke«").input_value() == "-"
     preview = mapping.locator("table.hk-table", has=page.locator(
         "caption", has_text="De første 5 besvarelser, som de bliver læst"))  # fmt: skip
     preview.wait_for()
@@ -141,7 +141,7 @@ def test_mapping_step_in_english(page: Any, hjemmekit_server: Any, ui: Any):
     assert "417 responses in the file: 417 completed are read, 0 not completed" in facts
     assert "Names, e-mails, respondent ids and free-text answers are removed" in facts
     assert chosen(page.get_by_label("Answers that mean manager")) == "Manager"
-    assert page.get_by_label("Score of \"Don't know\"").input_value() == ""
+    assert page.get_by_label("Score of \"Don't know\"").input_value() == "-"
     page.locator(MAPPING).locator("caption", has_text="The first 5 responses").wait_for()
     assert_no_traceback(page)
     ui.assert_no_axe_violations(page)

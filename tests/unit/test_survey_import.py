@@ -103,7 +103,7 @@ def test_an_export_opens_the_mapping_step_with_a_suggestion(session: Session):
         xx.COLUMNS["forms_da"][b] for b in BACKGROUND}  # fmt: skip
     # answer labels with their scores; "Ved ikke" is a missing answer (blank)
     assert m.scale_inputs["Meget enig"].value == "5"
-    assert m.scale_inputs["Ved ikke"].value == ""
+    assert m.scale_inputs["Ved ikke"].value == "-"
     assert m.scale_inputs["Enig"].description == "Point for »Enig«"
     # the preview: the first rows as they will be read
     assert "De første 5 besvarelser, som de bliver læst" in m.preview.value
@@ -142,12 +142,13 @@ def test_a_score_that_is_no_number_is_refused_in_place(session: Session):
     m = view.data_panel.mapping
     m.scale_inputs["Enig"].value = "fire"
     assert "»Enig«: fire er ikke et tal" in m.problems.value
+    assert m.scale_inputs["Enig"].value == "fire"  # kept as typed, to be corrected
     assert m.import_now() is None
     m.scale_inputs["Enig"].value = "4,5"
     assert m.problems.value == "" and m.profile.scale["Enig"] == 4.5
     m.scale_inputs["Ved ikke"].value = "3"
     assert m.profile.scale["Ved ikke"] == 3.0
-    m.scale_inputs["Ved ikke"].value = ""
+    m.scale_inputs["Ved ikke"].value = "-"
     assert m.profile.scale["Ved ikke"] is None
 
 
@@ -276,7 +277,7 @@ def test_in_english(session: Session):
     assert "Names, e-mails, respondent ids and free-text answers are removed" in m.facts.value
     assert m.manager.value == "Manager"
     assert m.scale_inputs["Strongly agree"].value == "5"
-    assert m.scale_inputs["Don't know"].value == ""
+    assert m.scale_inputs["Don't know"].value == "-"
     assert m.import_button.description == "Import"
     assert "The first 5 responses as they will be read" in m.preview.value
 
@@ -300,3 +301,37 @@ def test_a_column_is_one_thing(session: Session):
     m.unit.value = wellbeing
     assert wellbeing not in m.profile.questions and wellbeing not in m.reversed_checks
     assert m.question_checks[wellbeing].layout.display == "none"
+
+
+def test_an_unknown_answer_label_is_shown_and_can_be_given_a_score(session: Session):
+    survey = generate("small", 1)["survey"]
+    rows = xx.respondents(survey)
+    frame = xx.forms_frame(rows, "da")
+    column = xx.COLUMNS["forms_da"]["wellbeing"]
+    frame.loc[[3, 7], column] = "Totalt enig"
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    view = _view(session)
+    _upload(view, [("Pulsmåling.xlsx", buf.getvalue())])
+    m = view.data_panel.mapping
+    unknown = m.scale_inputs["Totalt enig"]
+    assert unknown.description == "Point for »Totalt enig« (ukendt)" and unknown.value == ""
+    assert "Disse svarmuligheder kendes ikke: »Totalt enig«" in m.undecided.value
+    assert m.import_now() is None and "»Totalt enig«" in m.problems.value
+    # Applied anyway, the problem names file, row and column in the app's words.
+    m.profile.reversed = []
+    done = survey_import.import_export(_data_folder(session), m.export, m.profile)
+    assert not done.ok
+    assert done.problems == [
+        f"Pulsmåling.xlsx:5: kolonne '{column}': svaret »Totalt enig« (2 gange) kendes ikke: "
+        "skriv dets point under »Svarmuligheder og point«, eller »-« for et manglende svar"]
+    # "-" makes it a missing answer, a number a score; a blank field the built-in scale.
+    unknown.value = "-"
+    assert m.profile.scale["Totalt enig"] is None and m.undecided.value == ""
+    unknown.value = "5"
+    assert m.profile.scale["Totalt enig"] == 5.0
+    assert m.scale_inputs["Totalt enig"].description == "Point for »Totalt enig«"
+    m.scale_inputs["Ved ikke"].value = ""
+    assert "Ved ikke" not in m.profile.scale and m.scale_inputs["Ved ikke"].value == "-"
+    done = m.import_now()
+    assert done is not None and done.ok
