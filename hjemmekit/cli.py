@@ -103,6 +103,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    _tune_malloc()  # big exports: as for evaluate
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from hjemmekit.exports.command import import_command
 
     return import_command(

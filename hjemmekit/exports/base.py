@@ -12,6 +12,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,30 @@ have a closed set of answers (labels: coded with value labels, or label text);
 ``numeric`` columns hold numbers without labels."""
 
 
-@dataclass(frozen=True)
 class Source:
-    """One file of an export: its name (for problem lines) and its bytes."""
+    """One file of an export: its name (for problem lines) and its bytes.
 
-    name: str
-    data: bytes
+    Made from bytes (an upload) or from a path, whose bytes are read when first asked
+    for; ``head(n)`` reads only the first ``n``, so a big dataset can be handed to the
+    CSV reader by its path, without a copy in memory.
+    """
+
+    def __init__(self, name: str, data: bytes | None = None, path: str | None = None) -> None:
+        self.name = name
+        self.path = path
+        self._data = data
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = Path(self.path or self.name).read_bytes()
+        return self._data
+
+    def head(self, n: int) -> bytes:
+        if self._data is not None or self.path is None:
+            return self.data[:n]
+        with open(self.path, "rb") as f:
+            return f.read(n)
 
     @property
     def stem(self) -> str:
@@ -82,7 +101,11 @@ def as_sources(
         else:
             p = Path(s)
             try:
-                out.append(Source(os.fspath(s), p.read_bytes()))
+                if p.is_dir():
+                    raise IsADirectoryError(os.fspath(s))
+                with open(p, "rb"):
+                    pass
+                out.append(Source(os.fspath(s), path=os.fspath(s)))
             except IsADirectoryError:
                 problems.append(problem(os.fspath(s), None, None, "is_folder"))
             except FileNotFoundError:
@@ -219,10 +242,18 @@ class Export:
         return int(self.lines[row])
 
 
+@lru_cache(maxsize=1 << 14)
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).strip().casefold()
+    return _NOT_WORD.sub("_", text).strip("_")
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def fold(text: object) -> str:
     """Case-fold, NFC-normalise, punctuation and blanks as ``_``."""
-    text = unicodedata.normalize("NFC", str(text)).strip().casefold()
-    return re.sub(r"[^\w]+", "_", text).strip("_")
+    return _fold(str(text))
 
 
 _PERSONAL = {
@@ -257,19 +288,25 @@ def is_personal_name(*names: str | None) -> bool:
 
 def looks_like_free_text(values: pd.Series | np.ndarray, header: str = "") -> bool:
     """Whether answers (text) are free text: many different answers, or long ones."""
-    s = pd.Series(values, copy=False).dropna()
-    if s.empty:
+    s = pd.Series(values, copy=False)
+    if isinstance(s.dtype, pd.CategoricalDtype):  # on the distinct answers only
+        counts = s.value_counts(sort=False)
+        counts = counts[counts > 0]
+        texts = pd.Series(counts.index.astype(str), dtype=object)
+        keep = (texts.str.strip() != "").to_numpy()
+        texts, filled = texts[keep], int(counts.to_numpy()[keep].sum())
+    else:
+        s = s.dropna().astype("str")
+        s = s[s.str.strip() != ""]
+        texts, filled = pd.Series(s.unique(), dtype=object), len(s)
+    if not filled:
         return _FREE_TEXT_HEADER.search(fold(header)) is not None
-    s = s.astype("str")
-    s = s[s.str.strip() != ""]
-    if s.empty:
-        return _FREE_TEXT_HEADER.search(fold(header)) is not None
-    distinct = s.nunique()
-    if s.str.len().max() > 120:
+    distinct = len(texts)
+    if texts.str.len().max() > 120:
         return True
     if _FREE_TEXT_HEADER.search(fold(header)) and distinct > 3:
         return True
-    return distinct > 20 and distinct > 0.5 * len(s)
+    return distinct > 20 and distinct > 0.5 * filled
 
 
 _FREE_TEXT_HEADER = re.compile(

@@ -16,18 +16,18 @@ __all__ = ["detect_tool", "read_export"]
 
 
 def _is_xlsx(s: Source) -> bool:
-    return s.data[:4] == b"PK\x03\x04"
+    return s.head(4) == b"PK\x03\x04"
 
 
 def _sheets(sources: list[Source]) -> dict[str, list[str]]:
-    import io
-
-    import openpyxl
-
     out: dict[str, list[str]] = {}
     for s in sources:
         if not _is_xlsx(s):
             continue
+        import io
+
+        import openpyxl
+
         try:
             wb = openpyxl.load_workbook(io.BytesIO(s.data), read_only=True)
         except Exception as e:  # noqa: BLE001 - damaged: one line naming the file
@@ -49,8 +49,8 @@ def detect_tool(sources: list[Source], sheets: dict[str, list[str]] | None = Non
         s = sources[0]
         if s.name in sheets and is_forms(first_sheet_header(s)):
             return "forms"
-        if s.name not in sheets and not s.data[:8].startswith(b"\xd0\xcf\x11\xe0"):
-            head = decode(s.data[:65536]).split("\n", 1)[0]
+        if s.name not in sheets and not s.head(8).startswith(b"\xd0\xcf\x11\xe0"):
+            head = decode(s.head(65536)).split("\n", 1)[0]
             headers, _ = read_table(head + "\n")
             if is_google(headers):
                 return "google"

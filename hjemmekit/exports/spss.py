@@ -35,7 +35,7 @@ __all__ = ["is_spss", "read_spss"]
 
 
 def is_spss(source: Source) -> bool:
-    return source.data[:4] in (b"$FL2", b"$FL3") or source.suffix in (".sav", ".zsav")
+    return source.head(4) in (b"$FL2", b"$FL3") or source.suffix in (".sav", ".zsav")
 
 
 def read_spss(source: Source) -> Export:

@@ -36,7 +36,14 @@ from hjemmekit.exports.base import (
     looks_like_free_text,
     problem,
 )
-from hjemmekit.exports.text import decode, encoding_of, parse_days, read_table, sniff
+from hjemmekit.exports.text import (
+    arrow_days,
+    decode,
+    encoding_of,
+    parse_days,
+    read_table,
+    sniff,
+)
 
 __all__ = ["is_surveyxact", "read_surveyxact"]
 
@@ -53,7 +60,7 @@ def _role(source: Source) -> str | None:
     for role in ("dataset", "structure", "labels"):
         if role in stem or (role == "labels" and "label" in stem):
             return role
-    head = decode(source.data[:4096]).lstrip("\ufeff").split("\n", 1)[0]
+    head = decode(source.head(4096)).lstrip("\ufeff").split("\n", 1)[0]
     folded = fold(head)
     if folded.startswith("questionname"):
         return "structure"
@@ -106,9 +113,9 @@ def read_surveyxact(sources: list[Source], sheets: dict[str, list[str]]) -> Expo
     if "structure" in roles:
         texts, kinds = _structure(*read_table(roles["structure"].data))
     dataset = roles["dataset"]
-    frame, headers = _dataset_csv(dataset)
+    frame, headers, free = _dataset_csv(dataset, kinds, set(labels))
     return _build(frame, headers, labels, texts, kinds, dataset.name,
-                  [s.name for s in sources])
+                  [s.name for s in sources], free)
 
 
 def _labels(rows: list[list[str]]) -> dict[str, dict[float, str]]:
@@ -117,12 +124,10 @@ def _labels(rows: list[list[str]]) -> dict[str, dict[float, str]]:
         if len(row) < 3:
             continue
         variable, value, label = row[0].strip(), row[1].strip(), row[2].strip()
-        if fold(variable) in ("variablename", "variable") and fold(value) == "value":
-            continue  # a header line after all
         try:
             code = float(value.replace(",", "."))
         except ValueError:
-            continue
+            continue  # also a header line ("variableName;value;valueLabel") after all
         out.setdefault(variable, {})[code] = label
     return out
 
@@ -132,6 +137,7 @@ def _structure(header: list[str], rows: list[list[str]]) -> tuple[dict[str, str]
     """Question text and question type per variable name."""
     pos = {fold(h): i for i, h in enumerate(header)}
     v, q, typ = pos.get("variablename"), pos.get("questiontext"), pos.get("questiontype")
+    sub = pos.get("subtype")
     texts: dict[str, str] = {}
     kinds: dict[str, str] = {}
     if v is None:
@@ -142,64 +148,108 @@ def _structure(header: list[str], rows: list[list[str]]) -> tuple[dict[str, str]
         name = row[v].strip()
         if q is not None and q < len(row) and row[q].strip():
             texts.setdefault(name, " ".join(row[q].split()))
-        if typ is not None and typ < len(row) and row[typ].strip():
-            kinds.setdefault(name, fold(row[typ]))
+        kind = " ".join(fold(row[i]) for i in (typ, sub) if i is not None and i < len(row))
+        if kind.strip():
+            kinds.setdefault(name, kind)
     return texts, kinds
 
 
-def _dataset_csv(source: Source) -> tuple[pd.DataFrame, list[str]]:
-    """The dataset CSV without its personal columns (never parsed): frame and headers."""
+_TIMESTAMPS = ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+               "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def _free_text(kind: str) -> bool:
+    """Whether Structure's question type and subtype name an open text question."""
+    return ("text" in kind or "fritekst" in kind) and "numeric" not in kind
+
+
+def _dataset_csv(source: Source, kinds: dict[str, str] | None = None,
+                 coded: set[str] | None = None) -> tuple[pd.DataFrame, list[str], set[str]]:
+    """The dataset CSV without its personal columns and the open text questions named in
+    Structure (neither is ever converted): frame (columns c<position>), headers, and the
+    headers left out as free text.
+
+    Codes and numbers become float32 (exact for codes and counts), date-and-time text the
+    day (datetime64[ns]), other text categories. pyarrow parses on all cores; each column
+    is let go once converted, so the peak stays near the size of the file.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    data = source.data
-    encoding = encoding_of(data)
+    kinds = kinds or {}
+    head = source.head(1 << 22)
+    encoding = encoding_of(head)
+    data: Any = None  # bytes, or None: read from the file (memory-mapped, no copy)
     if encoding.startswith("utf-16"):
-        data = data.decode(encoding).encode("utf-8")
+        data = source.data.decode(encoding).encode("utf-8")
+        head = data[:65536]
         encoding = "utf-8"
-    if encoding == "utf-8-sig":
-        data = data[3:]
+    elif source.path is None:
+        data = source.data
+    if encoding == "utf-8-sig":  # the header line, BOM and all, is skipped
         encoding = "utf-8"
-    first = data[:65536].split(b"\n", 1)[0].decode(encoding, errors="replace")
+    first = head[:65536].split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff")
     sep = sniff(first)
     headers = [" ".join(h.split()) for h in next(iter(
         __import__("csv").reader([first.rstrip("\r")], delimiter=sep)), [])]
     if not any(headers):
         raise ExportError([problem(source.name, 1, None, "no_header")])
     names = [f"c{i}" for i in range(len(headers))]
-    keep = [n for n, h in zip(names, headers, strict=True) if h and not is_personal_name(h)]
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(data) if isinstance(data, bytes) else data,
+    free = {h for h in headers if h and _free_text(kinds.get(h, ""))}
+    keep = [n for n, h in zip(names, headers, strict=True)
+            if h and not is_personal_name(h) and h not in free]
+
+    # Coded columns (in Labels) and status columns straight to float32.
+    numbers = {n: pa.float32() for n, h in zip(names, headers, strict=True)
+               if n in keep and (h in (coded or ()) or _STATUS.match(fold(h)))}
+
+    def read(encoding: str, types: dict[str, Any]) -> pa.Table:
+        return pacsv.read_csv(
+            pa.py_buffer(data) if data is not None else pa.memory_map(source.path),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
-                                           encoding=encoding, block_size=1 << 24),
+                                           encoding=encoding, block_size=1 << 23),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                include_columns=keep, strings_can_be_null=True, quoted_strings_can_be_null=True,
+                include_columns=keep, column_types=types, strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
                 decimal_point="," if sep == ";" else ".",
-                timestamp_parsers=[pacsv.ISO8601]),
+                timestamp_parsers=[pacsv.ISO8601, *_TIMESTAMPS]),
         )
+
+    try:
+        try:
+            table = read(encoding, numbers)
+        except pa.ArrowInvalid as e:
+            if encoding == "utf-8" and "utf8" in str(e).casefold().replace("-", ""):
+                encoding = "cp1252"  # not UTF-8 after all (checked on the first part only)
+            elif not numbers:
+                raise
+            table = read(encoding, {})  # a coded column holds text: as it is
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         m = re.search(r"[Rr]ow #?(\d+)", str(e))
         line = int(m[1]) + 1 if m else None
         raise ExportError([problem(source.name, line, None, "unreadable_csv",
                                    error=" ".join(str(e).split())[:200])]) from None
+    rows = table.num_rows
     columns: dict[str, Any] = {}
     for name in keep:
         arr = table.column(name)
+        table = table.drop_columns([name])  # let go of it once converted
         t = arr.type
-        if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t):
-            columns[name] = arr.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t) or (
+                pa.types.is_boolean(t)):
+            columns[name] = arr.cast(pa.float32()).to_numpy(zero_copy_only=False)
         elif pa.types.is_timestamp(t) or pa.types.is_date(t):
-            columns[name] = pd.Series(arr.to_pandas(), copy=False)
-        elif pa.types.is_boolean(t):
-            columns[name] = arr.to_numpy(zero_copy_only=False).astype(np.float64)
+            days = arr.cast(pa.date32()).cast(pa.timestamp("ns"))
+            columns[name] = days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
         else:
-            columns[name] = pd.Series(arr.dictionary_encode().to_pandas(), copy=False)
+            days = arrow_days(arr) if is_date_name(headers[int(name[1:])]) else None
+            columns[name] = days if days is not None else pd.Series(
+                arr.dictionary_encode().to_pandas(), copy=False)
+        del arr
     del table
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(columns.values())))
-                                                        if columns else 0), copy=False)
-    return frame, headers
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+    return frame, headers, free
 
 
 def _from_xlsx(source: Source) -> Export:
@@ -296,6 +346,7 @@ def _xlsx_values(values: list[Any]) -> Any:
 def _build(
     frame: pd.DataFrame, headers: list[str], labels: dict[str, dict[float, str]],
     texts: dict[str, str], kinds: dict[str, str], file: str, sources: list[str],
+    free: set[str] | None = None,
 ) -> Export:
     columns: list[Column] = []
     data: dict[str, Any] = {}
@@ -309,6 +360,11 @@ def _build(
         col = Column(key=header, header=header, kind="closed", variable=header,
                      text=texts.get(header, ""), labels=labels.get(header) or None,
                      position=i, source=file)
+        if free and header in free:
+            col.kind = "text"
+            columns.append(col)
+            dropped.append(header)
+            continue
         if is_personal_name(header) or name not in frame.columns:
             col.kind = "personal"
             columns.append(col)

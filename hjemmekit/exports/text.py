@@ -23,10 +23,13 @@ def encoding_of(data: bytes) -> str:
         return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    sample = bytes(data[:1 << 22])  # big files: the first 4 MB (the reader checks on)
     try:
-        data.decode("utf-8")
+        sample.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as e:
+        if len(sample) < len(data) and e.start >= len(sample) - 4:
+            return "utf-8"  # a character cut at the sample's end
         return "cp1252"
 
 
@@ -139,3 +142,23 @@ def _one_day(tok: Any, month_first: bool) -> Any:
     except ValueError:
         return False
     return False
+
+
+def arrow_days(arr: Any) -> np.ndarray | None:
+    """A pyarrow column of date-and-time text as days (datetime64[ns], NaT for blanks and
+    bad values), parsed once per distinct day in C-speed passes; None when most values
+    are no dates."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    tokens = pc.list_element(pc.utf8_split_whitespace(arr, max_splits=1), 0)
+    encoded = pc.dictionary_encode(tokens)
+    uniques = encoded.dictionary.to_pylist()
+    days, bad = parse_days(np.array(uniques, dtype=object))
+    if len(uniques) and bad.sum() * 2 > len(uniques):
+        return None
+    days = np.append(days, np.datetime64("NaT", "ns"))
+    idx = encoded.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
+    return days[idx]
