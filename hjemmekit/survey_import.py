@@ -187,7 +187,11 @@ def merge_surveys(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     keep["date"] = old_days[keep.index]
     out = pd.concat([keep, new.assign(date=days)], ignore_index=True, sort=False)
     columns = list(dict.fromkeys([*new.columns, *old.columns]))
-    return out[columns]
+    out = out[columns]
+    for c in columns:  # text columns of the two files (categories differ) as text again
+        if c != "date" and not pd.api.types.is_numeric_dtype(out[c].dtype):
+            out[c] = out[c].astype("string").astype("category")
+    return out
 
 
 def survey_bytes(frame: pd.DataFrame) -> bytes:

@@ -335,3 +335,35 @@ def test_an_unknown_answer_label_is_shown_and_can_be_given_a_score(session: Sess
     assert "Ved ikke" not in m.profile.scale and m.scale_inputs["Ved ikke"].value == "-"
     done = m.import_now()
     assert done is not None and done.ok
+
+
+def test_merge_surveys_adds_a_wave_and_replaces_the_same_dates():
+    old = pd.DataFrame({"date": pd.to_datetime(["2025-12-15", "2026-01-15", "2026-01-15"]),
+                        "unit": ["A", "A", "B"], "role": ["employee"] * 3, "q": [1, 2, 3]})
+    new = pd.DataFrame({"date": pd.to_datetime(["2026-01-15", "2026-02-15"]),
+                        "unit": ["A", "B"], "role": ["manager"] * 2, "q": [4.0, 5.0],
+                        "r": [1.0, 2.0]})  # fmt: skip
+    out = survey_import.merge_surveys(old, new)
+    assert list(out["date"].dt.strftime("%Y-%m-%d")) == ["2025-12-15", "2026-01-15",
+                                                         "2026-02-15"]  # fmt: skip
+    assert list(out["q"]) == [1, 4, 5] and list(out.columns) == ["date", "unit", "role", "q",
+                                                                 "r"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("merge", "rows"), [("add", 417 + 20), ("replace", 417)])
+def test_an_import_adds_to_or_replaces_the_survey_file(session: Session, merge, rows):
+    old = pd.read_csv(SMALL / "survey.csv").head(20).assign(date="2025-12-15")
+    view = _view(session)
+    _upload(view, [("survey.csv", old.to_csv(index=False).encode())])
+    assert (_data_folder(session) / "survey.csv").exists()
+    _upload(view, _files("forms_da"))
+    m = view.data_panel.mapping
+    text = " ".join(getattr(w, "value", "") for w in m.children if isinstance(
+        getattr(w, "value", None), str))  # fmt: skip
+    assert "allerede en spørgeskemafil med 20 besvarelser (15.12.2025–15.12.2025)" in text
+    assert m.merge.options[0] == ("Læg de nye svar til (svar fra de samme datoer erstattes)",
+                                  "add")  # fmt: skip
+    m.merge.value = merge
+    done = m.import_now()
+    assert done is not None and done.ok
+    assert len(pd.read_csv(_data_folder(session) / "survey.csv")) == rows
