@@ -612,6 +612,11 @@ class MappingPanel(W.VBox):
         self.remove_class("hk-card")
         self.message.value = message_html(self.tr("imported", names=names, rows=number(
             done.result.kept, self.lang, 0)))  # fmt: skip
+        left = done.result.left_out
+        if left:
+            reasons = ", ".join(self.tr(f"reason_{k}", count=number(v, self.lang, 0))
+                                for k, v in left.items())  # fmt: skip
+            self.message.value += message_html(self.tr("left_out", reasons=reasons))
         self.children = [self.message]
         if self.on_imported is not None:
             self.on_imported(done)

@@ -367,3 +367,28 @@ def test_an_import_adds_to_or_replaces_the_survey_file(session: Session, merge, 
     done = m.import_now()
     assert done is not None and done.ok
     assert len(pd.read_csv(_data_folder(session) / "survey.csv")) == rows
+
+
+def test_answers_without_a_unit_are_left_out_and_counted(session: Session):
+    survey = generate("small", 1)["survey"]
+    frame = xx.forms_frame(xx.respondents(survey), "da")
+    frame.loc[[0, 1, 2], xx.COLUMNS["forms_da"]["unit"]] = None
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    view = _view(session)
+    _upload(view, [("Pulsmåling.xlsx", buf.getvalue())])
+    m = view.data_panel.mapping
+    done = m.import_now()
+    assert done is not None and done.ok and done.result.kept == 414
+    assert "Udeladt, fordi svaret manglede: 3 uden enhed." in m.message.value
+
+
+def test_one_export_at_a_time_and_own_files_beside_it(session: Session):
+    view = _view(session)
+    units = ("units.csv", (SMALL / "units.csv").read_bytes())
+    _upload(view, [units, *_files("forms_da"), *_files("google_da")])
+    panel = view.data_panel
+    assert "units.csv" in panel.message.value and "kontrolleret og gemt" in panel.message.value
+    assert "Indlæs én eksport ad gangen: google_forms_da.csv er ikke læst." in (
+        panel.message.value)  # fmt: skip
+    assert panel.mapping.is_open and panel.mapping.export.sources == ["forms_da.xlsx"]
