@@ -60,7 +60,8 @@ import sys
 import duckdb
 
 path, encoding = sys.argv[1:3]
-con = duckdb.connect(config={"enable_progress_bar": False})
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 options = "" if encoding == "utf-8" else f", encoding='{encoding}'"
 con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', header=true{options})")
 print(con.execute("SELECT count(*) FROM t").fetchone()[0])

@@ -120,6 +120,20 @@ def as_sources(
     return out
 
 
+def open_xlsx(source: Source) -> Any:
+    """An openpyxl workbook (read-only, values) of an XLSX source; a damaged one raises
+    :class:`ExportError` naming the file. Close it when done."""
+    import io
+
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - any damage: one line naming the file
+        raise ExportError([problem(source.name, None, None, "unreadable_xlsx",
+                                   error=" ".join(str(e).split())[:200])]) from None
+
+
 def problem(file: str, line: int | None, column: str | None, key: str, **params: Any) -> Problem:
     """A :class:`hjemmekit.io.Problem` whose text is ``problems.<key>`` of the catalogs."""
     return Problem(file, line, column, t(f"problems.{key}", "en", **params), 0, key, params)

@@ -13,7 +13,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from hjemmekit.exports.base import Export, ExportError, Source, fold, is_personal_name, problem
+from hjemmekit.exports.base import (
+    Export,
+    Source,
+    fold,
+    is_personal_name,
+    open_xlsx,
+)
 from hjemmekit.exports.labeltext import build_label_export
 
 __all__ = ["COMPLETION", "is_forms", "read_forms"]
@@ -50,13 +56,7 @@ def first_sheet_header(source: Source) -> list[str]:
 
 
 def read_forms(source: Source) -> Export:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any damage: one line naming the file
-        raise ExportError([problem(source.name, None, None, "unreadable_xlsx",
-                                   error=" ".join(str(e).split())[:200])]) from None
+    wb = open_xlsx(source)
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)

@@ -54,6 +54,8 @@ class Undecided:
         if self.field == "managers":
             shown = ", ".join(f"'{a}'" for a in self.answers) or "-"
             return t("problems.export_undecided_managers", lang, answers=shown)
+        if not self.candidates and self.field in ("unit", "date"):
+            return t(f"problems.export_no_{self.field}", lang)
         shown = "; ".join(f"'{c.key}'" + (f" ({_short(c.text)})" if c.text and
                                            fold(c.text) != fold(c.key) else "")
                           for c in self.candidates) or "-"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hjemmekit.exports.base import Export, ExportError, Source, as_sources, problem
+from hjemmekit.exports.base import Export, ExportError, Source, as_sources, open_xlsx, problem
 from hjemmekit.exports.forms import first_sheet_header, is_forms, read_forms
 from hjemmekit.exports.google import is_google, read_google
 from hjemmekit.exports.spss import is_spss, read_spss
@@ -24,15 +24,7 @@ def _sheets(sources: list[Source]) -> dict[str, list[str]]:
     for s in sources:
         if not _is_xlsx(s):
             continue
-        import io
-
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(s.data), read_only=True)
-        except Exception as e:  # noqa: BLE001 - damaged: one line naming the file
-            raise ExportError([problem(s.name, None, None, "unreadable_xlsx",
-                                       error=" ".join(str(e).split())[:200])]) from None
+        wb = open_xlsx(s)
         out[s.name] = list(wb.sheetnames)
         wb.close()
     return out

@@ -18,7 +18,6 @@ A dataset without labels cannot be scored and is refused.
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
@@ -34,6 +33,7 @@ from hjemmekit.exports.base import (
     is_date_name,
     is_personal_name,
     looks_like_free_text,
+    open_xlsx,
     problem,
 )
 from hjemmekit.exports.text import (
@@ -253,13 +253,7 @@ def _dataset_csv(source: Source, kinds: dict[str, str] | None = None,
 
 
 def _from_xlsx(source: Source) -> Export:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any damage: one line naming the file
-        raise ExportError([problem(source.name, None, None, "unreadable_xlsx",
-                                   error=" ".join(str(e).split())[:200])]) from None
+    wb = open_xlsx(source)
     try:
         by_name = {ws.title.strip(): ws for ws in wb.worksheets}
         parts = []
