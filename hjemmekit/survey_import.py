@@ -31,12 +31,14 @@ if TYPE_CHECKING:
 
     from hjemmekit.exports import Export, ImportResult
     from hjemmekit.model import ImportProfile, Workbook
+    from hjemmekit.store import GuardedStore
     from hjemmekit.trialdata import Upload
 
 __all__ = [
     "EXPORT_EXTENSIONS",
     "Existing",
     "Imported",
+    "data_folder",
     "existing_survey",
     "import_export",
     "merge_surveys",
@@ -237,30 +239,45 @@ class Imported:
 
 
 def import_export(
-    folder: Path, export: Export, profile: ImportProfile, *, merge: Merge = "add",
-    lang: str = "da",
+    dest: Path | tuple[GuardedStore, str], export: Export, profile: ImportProfile, *,
+    merge: Merge = "add", lang: str = "da",
 ) -> Imported:  # fmt: skip
-    """Apply ``profile`` and store the survey file in ``folder`` (``survey.csv``).
+    """Apply ``profile`` and store the survey file (``survey.csv``) in ``dest``: a folder,
+    or ``(store, workbook_id)`` for a workbook's data in the store (through
+    :func:`hjemmekit.trialdata.add_file_to`, which needs edit access).
 
     With ``merge="add"`` and a survey file already there, its rows of other dates are
     kept (:func:`merge_surveys`). Nothing is written when the mapping has problems
     (every one, with row and column, in ``lang``) or the survey file does not validate.
     """
     from hjemmekit.exports import apply_profile
-    from hjemmekit.trialdata import add_file
+    from hjemmekit.trialdata import add_file, add_file_to
 
     result = apply_profile(export, profile)
     if result.problems:
         return Imported(result, problems=problem_lines(result, lang))
     frame = result.frame
     if merge == "add":
-        path = _survey_path(folder)
+        path = _survey_path(data_folder(dest))
         if path is not None:
             from hjemmekit.io import validate_file
 
             old, report = validate_file(path, "survey")
             if old is not None and not report:
                 frame = merge_surveys(old, frame)
-    shown = ", ".join(Path(n).name for n in export.sources)
-    upload = add_file(folder, "survey.csv", survey_bytes(frame), lang, shown_as=shown[:200])
+    shown = ", ".join(Path(n).name for n in export.sources)[:200]
+    content = survey_bytes(frame)
+    if isinstance(dest, tuple):
+        store, workbook_id = dest
+        upload = add_file_to(store, workbook_id, "survey.csv", content, lang, shown_as=shown)
+    else:
+        upload = add_file(dest, "survey.csv", content, lang, shown_as=shown)
     return Imported(result, upload, list(upload.problems))
+
+
+def data_folder(dest: Path | tuple[GuardedStore, str]) -> Path:
+    """The folder the data files of ``dest`` are in."""
+    if isinstance(dest, tuple):
+        store, workbook_id = dest
+        return Path(store.data_dir(workbook_id))
+    return Path(dest)

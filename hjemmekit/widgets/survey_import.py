@@ -24,7 +24,14 @@ import ipywidgets as W
 from hjemmekit import survey_import
 from hjemmekit.i18n import day, number, t
 from hjemmekit.session import Session
-from hjemmekit.widgets.base import STACKED, esc, heading, message_html, paragraph
+from hjemmekit.widgets.base import (
+    STACKED,
+    esc,
+    heading,
+    message_html,
+    paragraph,
+    problem_text,
+)
 
 if TYPE_CHECKING:
     from hjemmekit.exports import Column, Export
@@ -94,10 +101,12 @@ class MappingPanel(W.VBox):
     """The mapping of one export onto the survey layout, with its preview."""
 
     def __init__(
-        self, session: Session, folder: Callable[[], Any],
-        on_imported: Callable[[Imported], None] | None = None,
+        self, session: Session, on_imported: Callable[[Imported], None] | None = None,
         on_closed: Callable[[], None] | None = None,
+        folder: Callable[[], Any] | None = None,
     ) -> None:  # fmt: skip
+        """``folder``: where to store the survey file (a notebook's or test's folder);
+        by default the workbook's data in the session's store."""
         super().__init__(layout=W.Layout(width="100%"))
         self.add_class("hk-mapping")
         self.session = session
@@ -116,6 +125,12 @@ class MappingPanel(W.VBox):
 
     def tr(self, key: str, **fields: object) -> str:
         return t(f"mapping.{key}", self.lang, **fields)
+
+    def _dest(self) -> Any:
+        """Where the survey file goes: the given folder, else the workbook's data."""
+        if self._folder is not None:
+            return self._folder()
+        return (self.session.store, self.session.workbook.id)
 
     @property
     def is_open(self) -> bool:
@@ -258,7 +273,7 @@ class MappingPanel(W.VBox):
         self.scale_inputs: dict[str, W.Text] = {}
         self._fill_scale()
 
-        existing = survey_import.existing_survey(self._folder())
+        existing = survey_import.existing_survey(survey_import.data_folder(self._dest()))
         self.merge = W.RadioButtons(
             description=tr("merge"), options=[(tr("merge_add"), "add"),
                                               (tr("merge_replace"), "replace")],
@@ -597,10 +612,11 @@ class MappingPanel(W.VBox):
             return None
         profile = self.profile.model_copy(deep=True)
         try:
-            done = survey_import.import_export(self._folder(), self.export, profile,
+            done = survey_import.import_export(self._dest(), self.export, profile,
                                                merge=self.merge.value, lang=self.lang)  # fmt: skip
-        except Exception as e:  # noqa: BLE001 - e.g. the disk is full
-            self.problems.value = message_html(self.tr("import_failed", problem=str(e)),
+        except Exception as e:  # noqa: BLE001 - e.g. the disk is full, or no edit access
+            problem = problem_text(e, self.lang)
+            self.problems.value = message_html(self.tr("import_failed", problem=problem),
                                                error=True)  # fmt: skip
             return None
         if not done.ok:

@@ -200,8 +200,7 @@ def test_every_example_export_imports_to_the_same_evaluation(variant, tmp_path, 
     shutil.copytree(SMALL, folder)
     (folder / "survey.csv").unlink()
     view = _view(session)
-    view.data_panel.folder = lambda: folder  # the panel stores into this folder
-    view.data_panel.mapping._folder = lambda: folder
+    view.data_panel.mapping._folder = lambda: folder  # the panel stores into this folder
     _upload(view, _files(variant))
     m = view.data_panel.mapping
     assert m.is_open, view.data_panel.message.value + m.message.value
