@@ -149,3 +149,6 @@ def test_mapping_step_in_english(page: Any, hjemmekit_server: Any, ui: Any):
     page.get_by_role("button", name="Cancel", exact=True).click()
     page.get_by_text("The import is cancelled. Nothing is stored.").wait_for()
     assert not list(WorkbookStore(hjemmekit_server.store).data_dir(wid).glob("survey*"))
+    # Back to Danish: the server's store is shared, and "/" opens the newest workbook.
+    page.get_by_role("button", name="Dansk", exact=True).click()
+    page.get_by_role("button", name="Næste", exact=True).wait_for()
