@@ -347,10 +347,6 @@ _FREE_TEXT_HEADER = re.compile(
     r"please_explain|explain_why|other_suggestions)")
 
 
-def empty_frame(rows: int) -> pd.DataFrame:
-    return pd.DataFrame(index=pd.RangeIndex(rows))
-
-
 _DATE_HEADERS = {fold(n) for n in (
     "created", "modified", "starttime", "closetime", "start time", "completion time",
     "last modified time", "starttidspunkt", "fuldførelsestidspunkt", "færdiggørelsestidspunkt",
