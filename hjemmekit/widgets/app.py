@@ -249,13 +249,21 @@ class App(W.VBox):
         self.share_list.children = rows
 
     def share(self) -> bool:
-        """Share with the user or group named in the form (owner only)."""
-        name = self.share_name.value.strip()
-        if not name:
-            self.share_message.value = self._message(self.tr("app.share_name_missing"), True)
+        """Share with the user or group named in the form (owner only). A user name is
+        lower-cased as JupyterHub does (``Bob`` reaches bob); a group name is kept as
+        typed. A name that cannot be one gets a message in place."""
+        from hjemmekit.access import ShareNameError, share_name
+
+        kind, level = self.share_kind.value, self.share_access.value
+        try:
+            if not self.share_name.value.strip():
+                raise ValueError(self.tr("app.share_name_missing"))
+            name = share_name(kind, self.share_name.value)
+        except ValueError as e:
+            text = e.message(self.session.lang) if isinstance(e, ShareNameError) else str(e)
+            self.share_message.value = self._message(text, True)
             self.share_name.focus()
             return False
-        kind, level = self.share_kind.value, self.share_access.value
         ok = self.session.share(kind, name, level)
         if ok:  # the form is ready for the next one, at the safer level
             self.share_name.value = ""
