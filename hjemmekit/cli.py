@@ -41,6 +41,10 @@ def _new(args: argparse.Namespace) -> int:
 
     store = WorkbookStore(args.store or default_store_dir())
     wb = store.create(title=args.title, organisation=args.organisation, language=args.lang)
+    if args.owner:
+        from hjemmekit.access import set_owner
+
+        set_owner(store, wb.id, args.owner)
     print(wb.id)
     return 0
 
@@ -215,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default="", help="title of the workbook")
     p.add_argument("--organisation", default="", help="name of the organisation")
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
+    p.add_argument("--owner", metavar="USER",
+                   help="JupyterHub user who owns it (on a hub, nobody else sees it)")
     p.set_defaults(func=_new)
 
     p = sub.add_parser(

@@ -11,6 +11,8 @@ left out and counted. :func:`write_survey` writes the frame as CSV, read by
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,6 +176,8 @@ def apply_profile(export: Export, profile: ImportProfile, *, rows: int | None = 
     probs = _Problems(export)
     entries = profile_entries(profile)
     missing = missing_set(profile)
+    export.ensure(profile.date, profile.unit, profile.role, profile.home_days_wanted,
+                  profile.home_days_actual, *profile.questions, *profile.background)
     keep, _ = _pick(export, profile, rows)
     data = export.data
 
@@ -391,28 +395,36 @@ def write_survey(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     import pyarrow.csv as pacsv
 
     arrays = []
+    special = False  # a text with a comma, quote or line end: quote the texts
     for c in frame.columns:
         s = frame[c]
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             arrays.append(pa.array(s.to_numpy().astype("datetime64[D]"), type=pa.date32(),
                                    mask=s.isna().to_numpy()))
         elif isinstance(s.dtype, pd.CategoricalDtype):
-            cats = pa.array(np.asarray(s.cat.categories, dtype=object), type=pa.string())
+            texts = [str(x) for x in s.cat.categories]
+            special = special or any(ch in x for x in texts for ch in ',"\r\n')
             codes = s.cat.codes.to_numpy()
             arrays.append(pa.DictionaryArray.from_arrays(
-                pa.array(codes, mask=codes < 0), cats).cast(pa.string()))
+                pa.array(codes, mask=codes < 0), pa.array(texts, type=pa.string())).cast(
+                    pa.string()))
         else:
             v = s.to_numpy(dtype=np.float64, na_value=np.nan)
             nan = np.isnan(v)
-            if np.all(v[~nan] == np.round(v[~nan])) and (not len(v) or np.nanmax(
-                    np.abs(v), initial=0) < 2**31):
-                arrays.append(pa.array(np.where(nan, 0, v).astype(np.int32), mask=nan))
+            whole = v[~nan]
+            if np.all(whole == np.round(whole)) and np.abs(whole).max(initial=0) < 2**31:
+                top = np.abs(whole).max(initial=0)
+                kind = np.int8 if top < 128 else np.int16 if top < 32768 else np.int32
+                arrays.append(pa.array(np.where(nan, 0, v).astype(kind), mask=nan))
             else:
                 arrays.append(pa.array(v, mask=nan))
     table = pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
     del arrays
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp")
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
+    quoting = "needed" if special else "none"
     # Big tables in parts, formatted on threads (pyarrow lets go of the GIL), written in
     # order.
     parts = max(1, min(_cpus(), table.num_rows // 200_000))
@@ -421,11 +433,12 @@ def write_survey(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     def text(i: int) -> pa.Buffer:
         sink = pa.BufferOutputStream()
         pacsv.write_csv(table.slice(i * step, step), sink, write_options=pacsv.WriteOptions(
-            include_header=i == 0, quoting_style="needed"))
+            include_header=False, quoting_style=quoting))
         return sink.getvalue()
 
     try:
         with open(tmp, "wb") as f:
+            f.write(header.getvalue().encode("utf-8"))
             if parts == 1:
                 f.write(text(0))
             else:

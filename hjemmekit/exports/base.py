@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,11 @@ class Source:
         if self._data is None:
             self._data = Path(self.path or self.name).read_bytes()
         return self._data
+
+    def size(self) -> int:
+        if self._data is not None or self.path is None:
+            return len(self.data)
+        return os.path.getsize(self.path)
 
     def head(self, n: int) -> bytes:
         if self._data is not None or self.path is None:
@@ -215,6 +221,10 @@ class Export:
     file: str
     lines: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    loader: Callable[[list[str]], dict[str, Any]] | None = field(default=None, repr=False)
+    """Reads columns left unread (``lazy``: times and system columns of a big SurveyXact
+    dataset, which an import rarely needs) by key; see :meth:`ensure`."""
+    lazy: set[str] = field(default_factory=set)
 
     @property
     def rows(self) -> int:
@@ -232,8 +242,17 @@ class Export:
 
     def kept(self, *kinds: str) -> list[Column]:
         """The columns with data (not dropped), of the given kinds (all without)."""
-        return [c for c in self.columns if c.key in self.data.columns
+        return [c for c in self.columns if (c.key in self.data.columns or c.key in self.lazy)
                 and (not kinds or c.kind in kinds)]
+
+    def ensure(self, *keys: str | None) -> None:
+        """Read the columns among ``keys`` that were left unread (see ``lazy``)."""
+        wanted = [k for k in keys if k in self.lazy]
+        if not wanted or self.loader is None:
+            return
+        for key, values in self.loader(wanted).items():
+            self.data[key] = values
+            self.lazy.discard(key)
 
     def find(self, name: str) -> Column | None:
         """The column a user names: by key, header, variable name or question text
@@ -326,10 +345,6 @@ def looks_like_free_text(values: pd.Series | np.ndarray, header: str = "") -> bo
 _FREE_TEXT_HEADER = re.compile(
     r"(kommentar|bemærk|uddyb|fritekst|andre_forslag|comment|remarks|free_text|"
     r"please_explain|explain_why|other_suggestions)")
-
-
-def empty_frame(rows: int) -> pd.DataFrame:
-    return pd.DataFrame(index=pd.RangeIndex(rows))
 
 
 _DATE_HEADERS = {fold(n) for n in (

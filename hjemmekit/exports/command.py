@@ -110,8 +110,6 @@ def import_command(
     if problems:
         return _fail(problems, err)
     profile = suggest_profile(export, profile)
-    if role is not None and managers is None and profile.role is not None:
-        pass  # managers suggested from the role's answers
     if managers and profile.role is not None:
         answers = {a.casefold() for a in export.column(profile.role).label_list()}
         wrong = [m for m in managers if m.casefold() not in answers]

@@ -137,6 +137,8 @@ def suggest_profile(export: Export, profile: ImportProfile | None = None) -> Imp
             pick = dates[0]
         if pick is not None:
             p.date = pick.key
+    if p.date is not None:
+        export.ensure(p.date)
     if p.date is not None and p.date in export.data:
         p.waves = _waves(export, p.date)  # type: ignore[assignment]
     used = {p.unit, p.role, p.home_days_wanted, p.home_days_actual, *p.questions,

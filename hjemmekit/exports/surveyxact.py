@@ -47,6 +47,8 @@ from hjemmekit.exports.text import (
 
 __all__ = ["is_surveyxact", "read_surveyxact"]
 
+LAZY_BYTES = 50_000_000
+"""Dataset CSVs at least this big leave rarely needed columns unread until asked for."""
 _DATASET_SHEET = re.compile(r"^dataset\s*(?:\((\d+)\)|_?(\d+))?$", re.IGNORECASE)
 _STATUS = re.compile(r"^stat[a-z]*_\d+$")
 _COMPLETED = re.compile(r"^stato[a-z]*_4$")
@@ -113,9 +115,21 @@ def read_surveyxact(sources: list[Source], sheets: dict[str, list[str]]) -> Expo
     if "structure" in roles:
         texts, kinds = _structure(*read_table(roles["structure"].data))
     dataset = roles["dataset"]
-    frame, headers, free = _dataset_csv(dataset, kinds, set(labels))
-    return _build(frame, headers, labels, texts, kinds, dataset.name,
-                  [s.name for s in sources], free)
+    # A big dataset leaves the columns an import rarely needs for later (Export.ensure).
+    lazy = dataset.size() >= LAZY_BYTES
+    frame, headers, free = _dataset_csv(dataset, kinds, set(labels), lazy=lazy)
+    export = _build(frame, headers, labels, texts, kinds, dataset.name,
+                    [s.name for s in sources], free)
+    if lazy:
+        export.lazy = {h for h in headers if h and _lazy(h) and not is_personal_name(h)
+                       and h not in free and f"c{headers.index(h)}" not in frame.columns}
+
+        def load(keys: list[str]) -> dict[str, Any]:
+            part, _, _ = _dataset_csv(dataset, kinds, set(labels), only=set(keys))
+            return {h: part[f"c{i}"] for i, h in enumerate(headers) if f"c{i}" in part}
+
+        export.loader = load
+    return export
 
 
 def _labels(rows: list[list[str]]) -> dict[str, dict[float, str]]:
@@ -163,8 +177,21 @@ def _free_text(kind: str) -> bool:
     return ("text" in kind or "fritekst" in kind) and "numeric" not in kind
 
 
+_COMPLETION_TIMES = {fold(n) for n in ("closetime", "completed", "submitdate", "enddate")}
+
+
+def _lazy(header: str) -> bool:
+    """Columns of a dataset CSV read only when asked for: times other than the
+    completion time, system columns and the status columns other than completed."""
+    folded = fold(header)
+    if _STATUS.match(folded):
+        return not _COMPLETED.match(folded)
+    return folded in _SYSTEM or (is_date_name(header) and folded not in _COMPLETION_TIMES)
+
+
 def _dataset_csv(source: Source, kinds: dict[str, str] | None = None,
-                 coded: set[str] | None = None) -> tuple[pd.DataFrame, list[str], set[str]]:
+                 coded: set[str] | None = None, only: set[str] | None = None,
+                 lazy: bool = False) -> tuple[pd.DataFrame, list[str], set[str]]:
     """The dataset CSV without its personal columns and the open text questions named in
     Structure (neither is ever converted): frame (columns c<position>), headers, and the
     headers left out as free text.
@@ -197,7 +224,8 @@ def _dataset_csv(source: Source, kinds: dict[str, str] | None = None,
     names = [f"c{i}" for i in range(len(headers))]
     free = {h for h in headers if h and _free_text(kinds.get(h, ""))}
     keep = [n for n, h in zip(names, headers, strict=True)
-            if h and not is_personal_name(h) and h not in free]
+            if h and not is_personal_name(h) and h not in free
+            and (h in only if only is not None else not (lazy and _lazy(h)))]
 
     # Coded columns (in Labels) and status columns straight to float32.
     numbers = {n: pa.float32() for n, h in zip(names, headers, strict=True)
@@ -358,6 +386,11 @@ def _build(
             col.kind = "text"
             columns.append(col)
             dropped.append(header)
+            continue
+        if name not in frame.columns and not is_personal_name(header) and _lazy(header):
+            col.kind = ("status" if _STATUS.match(folded) else "system" if folded in _SYSTEM
+                        else "datetime")
+            columns.append(col)
             continue
         if is_personal_name(header) or name not in frame.columns:
             col.kind = "personal"

@@ -280,3 +280,21 @@ def test_reversed_items_and_missing_labels(original) -> None:
     result = apply_profile(export, profile)
     if (frame[q] == "Ved ikke").any():
         assert not result.ok
+
+
+def test_big_dataset_reads_rare_columns_when_asked(original, tmp_path: Path, monkeypatch) -> None:
+    """A big SurveyXact dataset leaves times and system columns unread until needed."""
+    from hjemmekit.exports import surveyxact
+
+    monkeypatch.setattr(surveyxact, "LAZY_BYTES", 0)
+    paths = fx.write_surveyxact_csv(original[1], tmp_path / "sx", "semicolon")
+    export = read_export(paths)
+    assert "created" in export.lazy and "statoverall_1" in export.lazy
+    assert "created" not in export.data.columns and "closetime" in export.data.columns
+    assert "created" in [c.key for c in export.kept("datetime")]
+    whole = apply_profile(export, suggest_profile(export)).frame
+    profile = suggest_profile(export)
+    profile.date = "created"  # the day before: read when asked for
+    moved = apply_profile(export, profile).frame
+    assert "created" not in export.lazy
+    assert (moved["date"] == whole["date"] - pd.Timedelta(days=1)).all()
