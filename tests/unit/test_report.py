@@ -15,7 +15,7 @@ import docx
 import ipywidgets as W
 import pytest
 
-from hjemmekit import report
+from hjemmekit import document, report
 from hjemmekit.cli import main
 from hjemmekit.evaluation import SICKLEAVE, Design, evaluate
 from hjemmekit.i18n import catalog, t
@@ -270,9 +270,9 @@ def test_hidden_figures_never_appear():
     assert "Af hensyn til anonymiteten er disse tal skjult" in html
     tables = [b for b in doc.walk() if isinstance(b, report.Table)]
     checked = 0
-    fmt = report._Text("da").num
+    fmt = document._Text("da").num
     for (unit, measure, period), figure in secret.items():
-        label = report._question_label(measure, "da")
+        label = document._question_label(measure, "da")
         caption = t("report.units_caption", "da", measure=label)
         table = next((x for x in tables if x.caption == caption), None)
         if table is None:
@@ -294,7 +294,7 @@ def test_hidden_figures_never_appear():
         caption = table._element.getprevious()
         rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows}
         for (unit, measure, period), _figure in secret.items():
-            label = report._question_label(measure, "da")
+            label = document._question_label(measure, "da")
             if caption is None or label not in "".join(caption.itertext()) or unit not in rows:
                 continue
             cells = rows[unit][2:4] if period == "baseline" else rows[unit][4:6]
