@@ -8,7 +8,6 @@ guidance's step title (UI contract in DESIGN.md).
 from __future__ import annotations
 
 import base64
-import importlib
 import os
 import urllib.parse
 from typing import Any
@@ -18,31 +17,28 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, example_workbooks, start_session
-from hjemmekit.widgets.base import STACKED, StepView, css, esc, paragraph
+from hjemmekit.widgets.arrangement import ArrangementView
+from hjemmekit.widgets.base import STACKED, StepView, css, esc
+from hjemmekit.widgets.context import ContextView
+from hjemmekit.widgets.goals import GoalsView
+from hjemmekit.widgets.suitability import SuitabilityView
+from hjemmekit.widgets.trial import TrialView
 
 EXAMPLE_PREFIX = "example:"
 """Picker values for example workbooks (ids never contain a colon)."""
 
-STEP_VIEWS = {
-    "context": "hjemmekit.widgets.context:ContextView",
-    "goals": "hjemmekit.widgets.goals:GoalsView",
-    "suitability": "hjemmekit.widgets.suitability:SuitabilityView",
-    "arrangement": "hjemmekit.widgets.arrangement:ArrangementView",
-    "trial": "hjemmekit.widgets.trial:TrialView",
+STEP_VIEWS: dict[str, type[StepView]] = {
+    "context": ContextView,
+    "goals": GoalsView,
+    "suitability": SuitabilityView,
+    "arrangement": ArrangementView,
+    "trial": TrialView,
 }
 
 
-def step_view(step: str, session: Session) -> W.Widget:
-    """The view of one step; the step's introduction alone while its view is missing."""
-    module_name, _, cls_name = STEP_VIEWS[step].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name != module_name:
-            raise
-        return W.VBox([paragraph(t(f"steps.{step}_intro", session.lang))])
-    view: StepView = getattr(module, cls_name)(session)
-    return view
+def step_view(step: str, session: Session) -> StepView:
+    """The view of one step."""
+    return STEP_VIEWS[step](session)
 
 
 class App(W.VBox):
