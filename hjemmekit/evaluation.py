@@ -45,7 +45,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -271,6 +271,23 @@ def unit_groups(design: Design, units: pd.DataFrame | None = None) -> dict[str, 
 # --- Results --------------------------------------------------------------------------
 
 
+class _Fields:
+    """``to_dict``: the fields in their order, numbers through :func:`_num` and a pair as
+    a list; a field named with an underscore is left out (as orjson leaves it out)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)  # type: ignore[arg-type]
+                if not f.name.startswith("_")}
+
+
+def _plain(v: Any) -> Any:
+    if v is None or isinstance(v, str | bool):
+        return v
+    if isinstance(v, tuple | list):
+        return [_plain(x) for x in v]
+    return _num(v)
+
+
 @dataclass
 class Cell:
     """One shown or hidden figure; a hidden one has ``value`` and ``n`` None."""
@@ -391,7 +408,7 @@ class ProductionResult:
 
 
 @dataclass
-class UnitFigure:
+class UnitFigure(_Fields):
     """One unit's figure. orjson writes it as its ``to_dict()`` (fields in this order,
     ``_group`` left out for its underscore, NaN as null as ``_num`` makes it)."""
 
@@ -409,19 +426,10 @@ class UnitFigure:
     def group(self) -> str:
         return self._group
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "unit": self.unit,
-            "measure": self.measure,
-            "period": self.period,
-            "n": _num(self.n),
-            "value": _num(self.value),
-            "suppressed": self.suppressed,
-        }
 
 
 @dataclass
-class GoalCheck:
+class GoalCheck(_Fields):
     goal_id: str
     purpose: str
     indicator_kind: str
@@ -436,25 +444,10 @@ class GoalCheck:
     status: Literal["met", "not_met", "unknown"]
     reason: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "goal_id": self.goal_id,
-            "purpose": self.purpose,
-            "indicator_kind": self.indicator_kind,
-            "indicator": self.indicator,
-            "target": self.target,
-            "target_value": _num(self.target_value),
-            "direction": self.direction,
-            "measure": self.measure,
-            "estimate": _num(self.estimate),
-            "ci95": None if self.ci95 is None else [_num(x) for x in self.ci95],
-            "status": self.status,
-            "reason": self.reason,
-        }
 
 
 @dataclass
-class WishFigure:
+class WishFigure(_Fields):
     """Mean wanted home days for one category of a background (``None`` = not stated)."""
 
     background: str
@@ -463,18 +456,10 @@ class WishFigure:
     mean: float | None
     suppressed: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "background": self.background,
-            "category": self.category,
-            "n": _num(self.n),
-            "mean": _num(self.mean),
-            "suppressed": self.suppressed,
-        }
 
 
 @dataclass
-class HomeDaysCount:
+class HomeDaysCount(_Fields):
     """How many answer sets in a group and period want ``days`` home days (rounded)."""
 
     group: str
@@ -483,14 +468,6 @@ class HomeDaysCount:
     count: int | None
     suppressed: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "group": self.group,
-            "period": self.period,
-            "days": self.days,
-            "count": self.count,
-            "suppressed": self.suppressed,
-        }
 
 
 @dataclass
@@ -514,15 +491,12 @@ class TrendPoint:
 
 
 @dataclass
-class ThemeCount:
+class ThemeCount(_Fields):
     group: str
     period: str
     theme: str
     count: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"group": self.group, "period": self.period, "theme": self.theme,
-                "count": self.count}
 
 
 @dataclass

@@ -19,22 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hjemmekit.document import (
-    BLANK,
-    Bullets,
-    Chart,
-    Document,
-    Facts,
-    Format,
-    Para,
-    Quote,
-    Section,
-    Table,
-    TableCell,
-    build,
-    clean,
-    file_name,
-)
+from hjemmekit.document import Chart, Document, Format, build, clean
 from hjemmekit.i18n import t
 from hjemmekit.model import Workbook
 
@@ -43,23 +28,7 @@ if TYPE_CHECKING:
 
 _TEMPLATES = Path(__file__).parent / "templates" / "report"
 
-__all__ = [
-    "BLANK",
-    "Bullets",
-    "Chart",
-    "Document",
-    "Facts",
-    "Para",
-    "Quote",
-    "Section",
-    "Table",
-    "TableCell",
-    "build",
-    "file_name",
-    "render",
-    "render_docx",
-    "render_html",
-]
+__all__ = ["figure_svg", "html_from", "render", "render_docx", "render_html"]
 
 # --- HTML ----------------------------------------------------------------------------------
 

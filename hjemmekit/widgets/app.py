@@ -270,13 +270,13 @@ class App(W.VBox):
 
     def make_report(self) -> None:
         """Build the decision document (HTML and Word) now and offer both as downloads."""
-        from hjemmekit import report, trialdata
+        from hjemmekit import document, report, trialdata
         from hjemmekit.report_docx import docx_from
 
         s = self.session
         wb = s.workbook
         try:
-            doc = report.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
+            doc = document.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
             files = [
                 ("html", "text/html;charset=utf-8", report.html_from(doc).encode("utf-8")),
                 ("docx", "application/vnd.openxmlformats-officedocument."
@@ -290,7 +290,7 @@ class App(W.VBox):
             )
             return
         links = "".join(
-            f"<a class='hk-link-button' download='{esc(report.file_name(wb, fmt))}' "
+            f"<a class='hk-link-button' download='{esc(document.file_name(wb, fmt))}' "
             f"href='data:{mime};base64,{base64.b64encode(data).decode('ascii')}'>"
             f"{esc(self.tr(f'report.app_download_{fmt}'))}</a> "
             for fmt, mime, data in files
