@@ -815,11 +815,6 @@ def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -
     grouped = t.groupby(by, sort=True)
     sums = grouped[[c for i in range(len(qs)) for c in (f"n{i}", f"s{i}", f"ss{i}")]].sum()
     low = _lowest_wave(t, grouped, ncols, len(sums))
-    if low is None:
-        per_wave = t.groupby([*by, "wave"], sort=False)[ncols].sum()
-        low = per_wave.where(per_wave > 0).groupby(level=list(range(len(by))),
-                                                   sort=False).min()
-        low = low.reindex(sums.index)
     frames = []
     for i, q in enumerate(qs):
         n = sums[f"n{i}"].to_numpy()
@@ -841,26 +836,17 @@ def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -
     return pd.concat(frames, ignore_index=True)
 
 
-def _lowest_wave(
-    t: pd.DataFrame, grouped: Any, ncols: list[str], size: int
-) -> pd.DataFrame | None:
+def _lowest_wave(t: pd.DataFrame, grouped: Any, ncols: list[str], size: int) -> pd.DataFrame:
     """Per group of ``grouped`` (in its order) and count column: the smallest count in a
-    wave with answers (NaN when none). The counts are whole numbers, so summing them with
-    ``bincount`` gives exactly what the group sums give. None when that does not apply."""
-    gid = grouped.ngroup().to_numpy()
-    wave = t["wave"].to_numpy()
-    if (
-        gid.dtype.kind != "i" or wave.dtype.kind not in "iu" or not len(gid)
-        or gid.min() < 0 or wave.min() < 0
-    ):
-        return None
+    wave with answers (NaN when none). The counts are whole numbers (sums of answers
+    given), so summing them with ``bincount`` gives exactly what the group sums give."""
+    gid = grouped.ngroup().to_numpy().astype(np.int64)
+    wave = t["wave"].to_numpy()  # codes from 0, as the group ids
     n_waves = int(wave.max()) + 1
-    key = gid.astype(np.int64) * n_waves + wave
+    key = gid * n_waves + wave
     out = {}
     for c in ncols:
         n = t[c].to_numpy(dtype=float)
-        if not np.array_equal(n, np.floor(n)) or (len(n) and np.abs(n).max() >= 2.0**52):
-            return None
         per_wave = np.bincount(key, weights=n, minlength=size * n_waves)
         per_wave = per_wave.reshape(size, n_waves)
         per_wave[per_wave <= 0] = np.inf

@@ -685,6 +685,8 @@ def _parse_arrow(
     from pyarrow import csv as pa_csv
 
     text = pa.dictionary(pa.int32(), pa.string())
+    # glibc's malloc, not Arrow's own pool: what Arrow frees here is reused by pandas
+    pool = pa.system_memory_pool()
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[start:]),
@@ -693,6 +695,7 @@ def _parse_arrow(
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(dtypes, text), null_values=[""],
                 strings_can_be_null=True, decimal_point="," if sep == ";" else "."),
+            memory_pool=pool,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # e.g. a line with more or fewer fields than the header
@@ -700,20 +703,25 @@ def _parse_arrow(
             "\n" in v or "\r" in v for c in dtypes if len(table)
             for v in [table.column(c)[-1].as_py() or ""])):
         return None  # a quote never closed: Arrow reads it to the end of the file
+    n = len(table)
+    arrow = table.columns
+    del table
     columns: dict[str, Any] = {}
-    for name, column in zip(names, table.columns, strict=True):
+    for i, name in enumerate(names):
+        column, arrow[i] = arrow[i], None  # each Arrow column freed once converted
         if name in dtypes:
-            columns[name] = column.to_pandas()
+            columns[name] = column.to_pandas(memory_pool=pool)
         elif pa.types.is_int64(column.type) and column.null_count == 0:
             columns[name] = column.to_numpy()
         elif pa.types.is_int64(column.type) or pa.types.is_float64(column.type):
             columns[name] = column.to_numpy().astype(np.float64, copy=False)
         elif pa.types.is_null(column.type):
-            columns[name] = np.full(len(table), np.nan)
+            columns[name] = np.full(n, np.nan)
         else:
             return None
-    columns[_EXTRA] = np.full(len(table), np.nan)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(table)), copy=False)
+        del column
+    columns[_EXTRA] = np.full(n, np.nan)
+    return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
 
 def _short(e: BaseException) -> str:
@@ -794,6 +802,9 @@ def _cell_text(v: Any) -> str:
 # Converting values (on the distinct values only, then spread to rows)
 
 _BAD = object()
+#: The frames' ``str`` with Python strings (pandas would pick Arrow's storage with pyarrow
+#: installed): the evaluation hashes them by the hash each Python string keeps.
+_STR = pd.StringDtype("python", na_value=np.nan)
 
 
 def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -836,7 +847,7 @@ def _convert_text(
                        + [-1], dtype=np.int32)
     bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
     blank_u = np.array([r is None for r in results] + [True], dtype=bool)
-    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype="str"))
+    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype=_STR))
     return values, bad_u[codes], blank_u[codes]
 
 
@@ -1041,7 +1052,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             if vtype in ("count", "home_days", "number"):
                 out[canonical] = np.full(n, np.nan)
             elif vtype != "background":
-                out[canonical] = pd.Series([None] * n, dtype="str")
+                out[canonical] = pd.Series([None] * n, dtype=_STR)
             continue
         i = found[canonical]
         header = raw.headers[i]
@@ -1062,7 +1073,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             if value_required:
                 check_blank(blank, header)
             out[canonical] = (pd.Series(values, copy=False) if kind == "survey"
-                              else pd.Series(values, dtype="str"))
+                              else pd.Series(values, dtype=_STR))
         elif vtype in ("date", "month", "period"):
             if vtype == "date":
                 def fn(u: Any) -> Any:
@@ -1150,25 +1161,15 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         col.add(raw.header_line, None, "no_answers", low=_fmt(ANSWER_RANGE[0]),
                 high=_fmt(ANSWER_RANGE[1]))
 
-    keys = {"sickleave": ("unit", "month"), "production": ("unit", "period", "metric")}
-    if kind in keys and all(c in found for c in keys[kind]):
-        _report_repeats(out, {c: raw_of(found[c]) for c in keys[kind]},
-                        raw.headers[found["unit"]], col)
-
+    keys = {"units": ("unit",), "sickleave": ("unit", "month"),
+            "production": ("unit", "period", "metric")}
     if kind == "units" and "unit" in found and "parent" in found:
         _report_parent_loops(out["unit"], out["parent"], raw.headers[found["parent"]], col)
-
-    if kind == "units" and "unit" in found:
-        units = out["unit"]
-        dup = units.duplicated(keep="first").to_numpy() & units.notna().to_numpy()
-        if dup.any():
-            first_rows = dict(zip(units.loc[~dup].tolist(), np.flatnonzero(~dup).tolist(),
-                                  strict=True))
-            first_lines = {u: int(line) for u, line in zip(
-                first_rows, col.line_of(np.array(list(first_rows.values()), dtype=np.int64)),
-                strict=True)}
-            col.rows(dup, raw.headers[found["unit"]], "unit_again", lambda row: {
-                "unit": _show(units.iat[row]), "first_line": first_lines[units.iat[row]]})
+    if kind in keys and all(c in found for c in keys[kind]):
+        # units are named as read (trimmed), the other keys as written
+        written = {"unit": out["unit"]} if kind == "units" else {
+            c: raw_of(found[c]) for c in keys[kind]}
+        _report_repeats(out, written, raw.headers[found["unit"]], col)
 
     order = [c for c in spec if c in out and c not in background]
     if kind == "survey":
