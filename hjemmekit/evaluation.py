@@ -34,6 +34,11 @@ between the first day of the month the period starts in and its last day.
 Units: a unit listed as trial or comparison brings its descendants (through
 ``units.parent``) along, unless a descendant is listed itself (the nearest listed
 ancestor decides).
+
+Beside this module: the unit-clustered interval (``did.ci95_cluster``) is computed in
+:mod:`hjemmekit.clustered`, the checks (``checks``) in :mod:`hjemmekit.checks`, the
+smallest detectable effects (``power``) in :mod:`hjemmekit.power`, all from the same
+per-unit sums (``Evaluation.sums``); :mod:`hjemmekit.findings` puts them in words.
 """
 
 from __future__ import annotations
@@ -321,10 +326,17 @@ class DiD:
     ci95: tuple[float, float] | None = None
     se: float | None = None
     suppressed: bool = False
+    ci95_cluster: tuple[float, float] | None = None
+    """The unit-clustered interval (``hjemmekit.clustered``); survey DiDs only."""
+    se_cluster: float | None = None
+    units: tuple[int, int] | None = None
+    """Units with answers behind a survey DiD: (trial, comparison)."""
 
     def to_dict(self) -> dict[str, Any]:
         ci = None if self.ci95 is None else [_num(self.ci95[0]), _num(self.ci95[1])]
-        return {"estimate": _num(self.estimate), "ci95": ci}
+        cl = self.ci95_cluster
+        return {"estimate": _num(self.estimate), "ci95": ci,
+                "ci95_cluster": None if cl is None else [_num(cl[0]), _num(cl[1])]}
 
 
 @dataclass
@@ -526,6 +538,12 @@ class Evaluation:
     trend: list[TrendPoint] = field(default_factory=list)
     dialogue: list[ThemeCount] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    checks: list[Any] = field(default_factory=list)
+    """``hjemmekit.checks.Check`` objects: can the DiD be trusted."""
+    power: list[Any] = field(default_factory=list)
+    """``hjemmekit.power.QuestionPower`` objects: the smallest detectable effects."""
+    sums: Any = field(default=None, repr=False)
+    """The per (unit, wave, role) survey sums the checks work from (``_Fine``)."""
 
     def question(self, name: str) -> QuestionResult | None:
         return next((q for q in self.survey if q.question == name), None)
@@ -563,6 +581,8 @@ class Evaluation:
             "trend": [p.to_dict() for p in self.trend],
             "dialogue": [d.to_dict() for d in self.dialogue],
             "warnings": [w.to_dict() for w in self.warnings],
+            "checks": [c.to_dict() for c in self.checks],
+            "power": [p.to_dict() for p in self.power],
         }
 
 
@@ -1366,6 +1386,8 @@ def evaluate(
         fine = _fine_table(survey, [q for q in qs if q in survey], groups, rows, design)
         if fine is not None:
             ev.survey, ev.by_role, ev.units, ev.trend = _survey(fine, design)
+            importlib.import_module("hjemmekit.clustered").attach(fine, ev.survey, ev.by_role)
+            ev.sums = fine
         ev.wishes = _wishes(survey, _background(data, survey, qs), rows, design.min_answers)
         ev.home_days = _home_days(survey, rows, design.min_answers)
     for kind, frame in (("units", units_df), ("sickleave", sick), ("production", prod),
@@ -1390,6 +1412,8 @@ def evaluate(
         ev.dialogue = _dialogue(dlg, groups, design)
     if workbook is not None:
         ev.goals = _goals(ev, workbook)
+    ev.checks = importlib.import_module("hjemmekit.checks").run_checks(ev, data)
+    ev.power = importlib.import_module("hjemmekit.power").for_evaluation(ev, data, workbook)
     return ev
 
 
@@ -1419,6 +1443,22 @@ def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]
             *(line(r, True) for r in rows)]
 
 
+def _findings_text(ev: Evaluation, lang: str) -> list[str]:
+    """The goals in sentences, then the checks (``hjemmekit.findings``), each block with
+    its heading and a blank line after it."""
+    from hjemmekit import findings
+    from hjemmekit.i18n import t
+
+    out: list[str] = []
+    lines = findings.sentences(ev, lang)
+    if lines:
+        out += [t("findings.findings_heading", lang), *lines, ""]
+    if ev.checks:
+        out += [t("findings.checks_heading", lang),
+                *findings.check_lines(ev.checks, lang, ev.design.min_answers), ""]
+    return out
+
+
 def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
     """A readable report of an evaluation in Danish or English."""
     from hjemmekit.i18n import day, has, t
@@ -1428,6 +1468,7 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
 
     d = ev.design
     out = [tt("title"), ""]
+    out += _findings_text(ev, lang)
     out.append(tt("baseline_period", start=day(d.baseline[0], lang), end=day(d.baseline[1], lang)))
     out.append(tt("trial_period", start=day(d.trial[0], lang), end=day(d.trial[1], lang)))
     for g in GROUPS:
@@ -1438,27 +1479,28 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
     def cell(c: Cell, digits: int = 2) -> str:
         return _fmt(c.value, lang, digits, c.suppressed)
 
-    def ci(did: DiD) -> str:
+    def ci(did: DiD, clustered: bool = False) -> str:
+        interval = did.ci95_cluster if clustered else did.ci95
         if did.suppressed:
             return tt("hidden")
-        if did.ci95 is None:
+        if interval is None:
             return "–"
-        return f"{_fmt(did.ci95[0], lang)} ; {_fmt(did.ci95[1], lang)}"
+        return f"{_fmt(interval[0], lang)} ; {_fmt(interval[1], lang)}"
 
     head = [tt("col_trial_before"), tt("col_trial_during"), tt("col_comparison_before"),
-            tt("col_comparison_during"), tt("col_did"), tt("col_ci")]
+            tt("col_comparison_during"), tt("col_did"), tt("col_ci"), tt("col_ci_cluster")]
     if ev.survey:
         out += ["", tt("survey_heading")]
         rows = [[q.question, cell(q.trial.baseline), cell(q.trial.during),
                  cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did)]
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci(q.did, True)]
                 for q in ev.survey]
         out += _table([tt("col_question"), *head], rows)
     if ev.by_role:
         out += ["", tt("roles_heading")]
         rows = [[f"{q.question} ({tt('role_' + q.role)})", cell(q.trial.baseline),
                  cell(q.trial.during), cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did)]
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci(q.did, True)]
                 for q in ev.by_role]
         out += _table([tt("col_question"), *head], rows)
     if ev.sickleave is not None:
