@@ -8,7 +8,6 @@ guidance's step title (UI contract in DESIGN.md).
 from __future__ import annotations
 
 import base64
-import importlib
 import logging
 import os
 import sys
@@ -20,6 +19,7 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, example_workbooks, start_session
+from hjemmekit.widgets.arrangement import ArrangementView
 from hjemmekit.widgets.base import (
     STACKED,
     StepView,
@@ -29,30 +29,26 @@ from hjemmekit.widgets.base import (
     message_html,
     paragraph,
 )
+from hjemmekit.widgets.context import ContextView
+from hjemmekit.widgets.goals import GoalsView
+from hjemmekit.widgets.suitability import SuitabilityView
+from hjemmekit.widgets.trial import TrialView
 
 EXAMPLE_PREFIX = "example:"
 """Picker values for example workbooks (ids never contain a colon)."""
 
-STEP_VIEWS = {
-    "context": "hjemmekit.widgets.context:ContextView",
-    "goals": "hjemmekit.widgets.goals:GoalsView",
-    "suitability": "hjemmekit.widgets.suitability:SuitabilityView",
-    "arrangement": "hjemmekit.widgets.arrangement:ArrangementView",
-    "trial": "hjemmekit.widgets.trial:TrialView",
+STEP_VIEWS: dict[str, type[StepView]] = {
+    "context": ContextView,
+    "goals": GoalsView,
+    "suitability": SuitabilityView,
+    "arrangement": ArrangementView,
+    "trial": TrialView,
 }
 
 
-def step_view(step: str, session: Session) -> W.Widget:
-    """The view of one step; the step's introduction alone while its view is missing."""
-    module_name, _, cls_name = STEP_VIEWS[step].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name != module_name:
-            raise
-        return W.VBox([paragraph(t(f"steps.{step}_intro", session.lang))])
-    view: StepView = getattr(module, cls_name)(session)
-    return view
+def step_view(step: str, session: Session) -> StepView:
+    """The view of one step."""
+    return STEP_VIEWS[step](session)
 
 
 class App(W.VBox):
@@ -473,13 +469,13 @@ class App(W.VBox):
 
     def make_report(self) -> None:
         """Build the decision document (HTML and Word) now and offer both as downloads."""
-        from hjemmekit import report, trialdata
+        from hjemmekit import document, report, trialdata
         from hjemmekit.report_docx import docx_from
 
         s = self.session
         wb = s.workbook
         try:
-            doc = report.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
+            doc = document.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
             files = [
                 ("html", "text/html;charset=utf-8", report.html_from(doc).encode("utf-8")),
                 ("docx", "application/vnd.openxmlformats-officedocument."
@@ -493,7 +489,7 @@ class App(W.VBox):
             )
             return
         links = "".join(
-            f"<a class='hk-link-button' download='{esc(report.file_name(wb, fmt))}' "
+            f"<a class='hk-link-button' download='{esc(document.file_name(wb, fmt))}' "
             f"href='data:{mime};base64,{base64.b64encode(data).decode('ascii')}'>"
             f"{esc(self.tr(f'report.app_download_{fmt}'))}</a> "
             for fmt, mime, data in files
