@@ -243,8 +243,7 @@ class TrialView(StepView):
         ]
 
     def _build_data_part(self) -> list[W.Widget]:
-        return [paragraph(self.tr("trial.part_data_intro")), self.data_panel,
-                self._onward("data")]
+        return [self.data_panel, self._onward("data")]
 
     def _build_results_part(self) -> list[W.Widget]:
         return [self.evaluation_panel, self._onward("results")]

@@ -113,8 +113,12 @@ def _check_card(code: str, checks: list[Any], verdict: str, lang: str,
 
     title = findings.check_title(code, lang)
     ordered = sorted(checks, key=lambda c: STATUS_RANK.get(c.status, 3))
-    lines = list(dict.fromkeys(text(c) for c in ordered))  # few_units: once per unit count
-    firsts = list(dict.fromkeys(text(c) for c in ordered if c.status == ordered[0].status))
+    def line(c: Any) -> str:
+        x = text(c)
+        return x[:1].upper() + x[1:]
+
+    lines = list(dict.fromkeys(line(c) for c in ordered))  # few_units: once per unit count
+    firsts = list(dict.fromkeys(line(c) for c in ordered if c.status == ordered[0].status))
     if len(lines) == 1 or verdict == "warning":
         shown = firsts if verdict == "warning" else lines
     elif verdict == "not_possible":
