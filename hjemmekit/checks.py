@@ -127,15 +127,15 @@ class _Baseline:
     ss: np.ndarray
 
 
-def _baseline(ev: Evaluation, qi: int) -> _Baseline | None:
+def _baselines(ev: Evaluation) -> list[_Baseline | None]:
+    """Per question of ``ev.sums``: its baseline sums per (unit, wave) (None: no answers)."""
     fine = ev.sums
-    if fine is None:
-        return None
+    if fine is None or fine.table.empty:
+        return []
     tab = fine.table
     sel = tab["period"].to_numpy() == 0
-    n = tab[f"n{qi}"].to_numpy(dtype=float)[sel]
-    if not (n > 0).any():
-        return None
+    if not sel.any():
+        return [None] * len(fine.questions)
     month = tab["month"].to_numpy()[sel].astype("datetime64[M]").astype(np.int64)
     # datetime64[M] counts months from 1970-01; as months since year 0, mid-month
     t = month.astype(float) + 1970 * 12 + 0.5
@@ -145,16 +145,21 @@ def _baseline(ev: Evaluation, qi: int) -> _Baseline | None:
     key = unit * (int(wave.max()) + 1) + wave
     uniq, inv = np.unique(key, return_inverse=True)
     inv = inv.reshape(-1)
-
-    def add(x: np.ndarray) -> np.ndarray:
-        return np.bincount(inv, weights=x, minlength=len(uniq))
-
     first = np.zeros(len(uniq), dtype=np.int64)
     first[inv] = np.arange(len(inv))
-    grp = tab["group"].to_numpy(dtype=np.int64)[sel]
-    return _Baseline(unit[first], grp[first], wave[first], t[first], add(n),
-                     add(tab[f"s{qi}"].to_numpy(dtype=float)[sel]),
-                     add(tab[f"ss{qi}"].to_numpy(dtype=float)[sel]))
+    grp = tab["group"].to_numpy(dtype=np.int64)[sel][first]
+    unit, wave, t = unit[first], wave[first], t[first]
+
+    def add(column: str) -> np.ndarray:
+        return np.bincount(inv, weights=tab[column].to_numpy(dtype=float)[sel],
+                           minlength=len(uniq))
+
+    out: list[_Baseline | None] = []
+    for qi in range(len(fine.questions)):
+        n = add(f"n{qi}")
+        out.append(_Baseline(unit, grp, wave, t, n, add(f"s{qi}"), add(f"ss{qi}"))
+                   if (n > 0).any() else None)
+    return out
 
 
 def _wave_counts(b: _Baseline, g: int) -> np.ndarray:
@@ -202,8 +207,7 @@ def trend_difference(b: _Baseline) -> dict[str, Any] | None:
         dt = t - tbar
         sxx = (n * dt * dt).sum()
         bg = (dt * s).sum() / sxx
-        a = ybar - bg * tbar
-        fit = a + bg * t
+        fit = ybar + bg * dt
         rss = np.maximum(ss - 2 * fit * s + n * fit * fit, 0.0)  # Σ e² per (unit, wave)
         var_hc0 += (dt * dt * rss).sum() / sxx**2
         resid = s - n * fit  # Σ e per (unit, wave)
@@ -317,18 +321,17 @@ def _headcounts(ev: Evaluation, data: Any) -> tuple[dict[int, float], list[str]]
     units = getattr(data, "units", None)
     if units is None or "headcount" not in units or "unit" not in units:
         return None
-    import pandas as pd
+    from hjemmekit.power import headcounts
 
-    hc = pd.to_numeric(units["headcount"], errors="coerce")
-    per_unit = dict(zip(units["unit"].astype(str), hc, strict=True))
+    per_unit = headcounts(data)
     total = {1: 0.0, 0: 0.0}
     missing = []
     for u, g in ev.groups.items():
         h = per_unit.get(u)
-        if h is None or not h == h:
+        if h is None:
             missing.append(u)
             continue
-        total[1 if g == "trial" else 0] += float(h)
+        total[1 if g == "trial" else 0] += h
     return total, missing
 
 
@@ -386,8 +389,7 @@ def run_checks(ev: Evaluation, data: Any = None) -> list[Check]:
     if fine is None:
         return []
     out: list[Check] = []
-    for qi, q in enumerate(fine.questions):
-        b = _baseline(ev, qi)
+    for q, b in zip(fine.questions, _baselines(ev), strict=True):
         out.append(_parallel_trends(ev, q, b))
         out.append(_baseline_difference(ev, q, b))
         out.append(_few_units(ev, q))

@@ -50,31 +50,38 @@ class ClusterDiD:
     n: int
 
 
-def _one(n: np.ndarray, s: np.ndarray, group: np.ndarray) -> ClusterDiD:
-    """``n``, ``s``: (units, 2 periods) counts and shifted sums; ``group`` (units,) 1/0."""
-    has = (n[:, 0] + n[:, 1]) > 0
-    units_t = int(np.count_nonzero(has & (group == 1)))
-    units_c = int(np.count_nonzero(has & (group == 0)))
-    n_cell = np.zeros((2, 2))
-    s_cell = np.zeros((2, 2))
-    for g in (0, 1):
-        sel = group == g
-        n_cell[g] = n[sel].sum(axis=0)
-        s_cell[g] = s[sel].sum(axis=0)
-    total = int(round(n_cell.sum()))
-    if (n_cell <= 0).any():
-        return ClusterDiD(None, None, None, units_t, units_c, total)
-    mean = s_cell / n_cell  # shifted cell means
-    est = float((_W * mean).sum())
-    g_units = units_t + units_c
-    if g_units < 2 or total <= 4:
-        return ClusterDiD(est, None, None, units_t, units_c, total)
-    resid = s - n * mean[group]  # per unit and period: Σ e_i
-    score = ((_W / n_cell)[group] * resid).sum(axis=1)
-    var = float(np.dot(score, score))
-    var *= g_units / (g_units - 1) * (total - 1) / (total - 4)
-    se = math.sqrt(var)
-    return ClusterDiD(est, se, (est - Z95 * se, est + Z95 * se), units_t, units_c, total)
+def _dids(n: np.ndarray, s: np.ndarray, group: np.ndarray) -> list[ClusterDiD]:
+    """``n``, ``s``: (units, 2 periods, questions) counts and shifted sums; ``group``
+    (units,) 1 trial / 0 comparison. One result per question."""
+    has = (n[:, 0] + n[:, 1]) > 0  # (units, questions)
+    is_t = (group == 1)[:, None]
+    units_t = np.count_nonzero(has & is_t, axis=0)
+    units_c = np.count_nonzero(has & ~is_t, axis=0)
+    n_cell = np.stack([n[group == g].sum(axis=0) for g in (0, 1)])  # (2, 2, questions)
+    s_cell = np.stack([s[group == g].sum(axis=0) for g in (0, 1)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s_cell / n_cell  # shifted cell means
+        w_n = _W[:, :, None] / n_cell
+        est = (_W[:, :, None] * mean).sum(axis=(0, 1))
+        resid = s - n * mean[group]  # per unit, period and question: Σ e_i
+        score = (w_n[group] * resid).sum(axis=1)  # (units, questions)
+    var_sum = np.einsum("uq,uq->q", score, score)
+    out = []
+    for i in range(n.shape[2]):
+        ut, uc = int(units_t[i]), int(units_c[i])
+        total = int(round(float(n_cell[:, :, i].sum())))
+        if (n_cell[:, :, i] <= 0).any():
+            out.append(ClusterDiD(None, None, None, ut, uc, total))
+            continue
+        g_units = ut + uc
+        if g_units < 2 or total <= 4:
+            out.append(ClusterDiD(float(est[i]), None, None, ut, uc, total))
+            continue
+        var = float(var_sum[i]) * g_units / (g_units - 1) * (total - 1) / (total - 4)
+        se = math.sqrt(var)
+        e = float(est[i])
+        out.append(ClusterDiD(e, se, (e - Z95 * se, e + Z95 * se), ut, uc, total))
+    return out
 
 
 def cluster_dids(fine: _Fine, by_role: bool = False) -> dict[tuple[str, str | None], ClusterDiD]:
@@ -84,7 +91,8 @@ def cluster_dids(fine: _Fine, by_role: bool = False) -> dict[tuple[str, str | No
     only where the DiD itself is shown."""
     t = fine.table
     out: dict[tuple[str, str | None], ClusterDiD] = {}
-    if t.empty or not fine.questions:
+    qs = fine.questions
+    if t.empty or not qs:
         return out
     period = t["period"].to_numpy()
     role = t["role"].to_numpy()
@@ -93,27 +101,32 @@ def cluster_dids(fine: _Fine, by_role: bool = False) -> dict[tuple[str, str | No
         keep &= role < 2
     if not keep.any():
         return out
-    unit = t["unit"].to_numpy(dtype=np.int64)[keep]
-    n_units = int(unit.max()) + 1
+    unit_codes = t["unit"].to_numpy(dtype=np.int64)[keep]
+    unit_ids, unit = np.unique(unit_codes, return_inverse=True)  # units with rows only
+    unit = unit.reshape(-1)
+    n_units = len(unit_ids)
     group_of = np.zeros(n_units, dtype=np.int64)
     group_of[unit] = t["group"].to_numpy(dtype=np.int64)[keep]
     per = period[keep].astype(np.int64)
+    role = role[keep]
+    ns = t[[f"n{i}" for i in range(len(qs))]].to_numpy(dtype=float)[keep]
+    ss = t[[f"s{i}" for i in range(len(qs))]].to_numpy(dtype=float)[keep]
     roles: list[tuple[str | None, int]] = [(None, -1)]
     if by_role:
         roles = [(ROLES[0], 0), (ROLES[1], 1)]
     for name, r in roles:
-        sel = np.ones(len(unit), dtype=bool) if r < 0 else role[keep] == r
+        sel = np.ones(len(unit), dtype=bool) if r < 0 else role == r
         if not sel.any():
             continue
         key = unit[sel] * 2 + per[sel]
-        for i, q in enumerate(fine.questions):
-            nq = t[f"n{i}"].to_numpy(dtype=float)[keep][sel]
-            sq = t[f"s{i}"].to_numpy(dtype=float)[keep][sel]
-            n = np.bincount(key, weights=nq, minlength=2 * n_units).reshape(n_units, 2)
-            s = np.bincount(key, weights=sq, minlength=2 * n_units).reshape(n_units, 2)
-            if n.sum() <= 0:
-                continue
-            out[(q, name)] = _one(n, s, group_of)
+        size = 2 * n_units
+        n = np.stack([np.bincount(key, weights=ns[sel, i], minlength=size)
+                      for i in range(len(qs))], axis=1).reshape(n_units, 2, len(qs))
+        s = np.stack([np.bincount(key, weights=ss[sel, i], minlength=size)
+                      for i in range(len(qs))], axis=1).reshape(n_units, 2, len(qs))
+        for q, res, total in zip(qs, _dids(n, s, group_of), n.sum(axis=(0, 1)), strict=True):
+            if total > 0:
+                out[(q, name)] = res
     return out
 
 

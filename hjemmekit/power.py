@@ -253,7 +253,7 @@ class QuestionPower:
             "sd_source": self.sd_source, **self.inputs.to_dict(),
             "answers": {k: _num(v[0]) for k, v in cells.items()},
             "design_effect": {k: _num(v[1]) for k, v in cells.items()},
-            "alpha": ALPHA, "power": POWER,
+            "alpha": ALPHA, "power_level": POWER,
             "targets": [t.to_dict() for t in self.targets],
         }
 
@@ -323,7 +323,8 @@ def months_between(start: date | None, end: date | None) -> int | None:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-def _headcount_table(data: Any) -> dict[str, float | None]:
+def headcounts(data: Any) -> dict[str, float | None]:
+    """Headcount per unit from the units file of ``data`` (None where it is missing)."""
     units = getattr(data, "units", None)
     if units is None or "unit" not in units:
         return {}
@@ -342,15 +343,18 @@ class _Groups:
 
 
 def sizes_for(
-    trial_units: Sequence[str], comparison_units: Sequence[str], data: Any
+    trial_units: Sequence[str], comparison_units: Sequence[str], data: Any,
+    groups: Mapping[str, str] | None = None,
 ) -> tuple[list[float], list[float], list[str]]:
     """Headcounts of the trial and comparison units (and the units below them, as the
-    evaluation counts them) from the units file; the units without one."""
+    evaluation counts them, or as ``groups`` says) from the units file; the units
+    without one."""
     from hjemmekit.evaluation import unit_groups
 
-    groups = unit_groups(_Groups(list(trial_units), list(comparison_units)),  # type: ignore[arg-type]
-                         getattr(data, "units", None))
-    heads = _headcount_table(data)
+    if groups is None:
+        groups = unit_groups(_Groups(list(trial_units), list(comparison_units)),  # type: ignore[arg-type]
+                             getattr(data, "units", None))
+    heads = headcounts(data)
     sizes: dict[str, list[float]] = {"trial": [], "comparison": []}
     missing = []
     for u, g in groups.items():
@@ -463,7 +467,7 @@ def for_evaluation(
         return []
     n_waves = waves[0] + waves[1]
     d = ev.design
-    ts, cs, missing = sizes_for(d.trial_units, d.comparison_units, data)
+    ts, cs, missing = sizes_for(d.trial_units, d.comparison_units, data, ev.groups)
     rate: float | None = None
     if ts and cs and not missing and sum(ts) + sum(cs) > 0:
         rate = float(answers.sum() / n_waves / (sum(ts) + sum(cs)))
@@ -478,15 +482,11 @@ def for_evaluation(
         if not ts or not cs:
             return []
     inputs = PowerInputs(tuple(ts), tuple(cs), min(rate, 1.0), waves[0], waves[1], 0.0)
-    sds: dict[str, float] = {}
-    from hjemmekit.checks import _baseline, _hidden, _pooled_sd
-
-    for qi, q in enumerate(fine.questions):
-        b = _baseline(ev, qi)
-        if b is not None and not _hidden(b, d.min_answers):
-            sd = _pooled_sd(b)
-            if sd:
-                sds[q] = sd
+    # the pooled baseline SDs the baseline_difference check found (shown ones only)
+    sds: dict[str, float] = {
+        c.question: c.figures["baseline_sd"] for c in ev.checks
+        if c.code == "baseline_difference" and c.question
+        and c.figures.get("baseline_sd")}
     goals = workbook.goals.goals if workbook is not None else []
     out = plan(inputs, fine.questions, sds, goals)
     for qp in out:

@@ -828,6 +828,7 @@ class _Builder:
             for p in self.found.problems:
                 s.add(Para(p, kind="help"))
             return
+        self.findings(s, ev)
         d = ev.design
         n_trial = sum(1 for g in ev.groups.values() if g == "trial")
         n_comp = sum(1 for g in ev.groups.values() if g == "comparison")
@@ -950,6 +951,17 @@ class _Builder:
         part.add(Para(tx("units_help"), kind="help"))
         for measure in self.unit_measures(ev):
             part.add(*self.units_table(ev, measure, f))
+
+    def findings(self, s: Section, ev: Evaluation) -> None:
+        """The goals in sentences, then the checks (``hjemmekit.findings``)."""
+        from hjemmekit import findings
+
+        lines = findings.sentences(ev, self.lang)
+        if lines:
+            s.add(Para(self.tx.other("findings.findings_heading"), kind="lead"), Bullets(lines))
+        if ev.checks:
+            s.add(Para(self.tx.other("findings.checks_heading"), kind="lead"),
+                  Bullets(findings.check_lines(ev.checks, self.lang, ev.design.min_answers)))
 
     def did_head(self, first: str) -> list[str]:
         tx = self.tx

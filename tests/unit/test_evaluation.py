@@ -159,6 +159,116 @@ def test_did_matches_statsmodels_hc1(seed: int) -> None:
     assert {r.role for r in ev.by_role} == {"employee", "manager"}
 
 
+def _ols_cluster(df: pd.DataFrame, q: str, groups: dict[str, str]) -> tuple[float, np.ndarray]:
+    """statsmodels: answer ~ 1 + T + Post + T×Post, cov_type="cluster" by unit, use_t=False."""
+    sm = pytest.importorskip("statsmodels.api")
+    d = df[df["unit"].isin(groups) & df[q].notna()]
+    when = d["date"]
+    post = (when >= "2026-04-01") & (when <= "2026-09-30")
+    base = (when >= "2026-01-01") & (when <= "2026-03-31")
+    d, post = d[post | base], post[post | base]
+    t = d["unit"].map(groups).eq("trial").astype(float).to_numpy()
+    p = post.astype(float).to_numpy()
+    x = np.column_stack([np.ones(len(d)), t, p, t * p])
+    res = sm.OLS(d[q].to_numpy(), x).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["unit"])[0]}, use_t=False)
+    assert res.use_t is False
+    return float(res.params[3]), res.conf_int(alpha=0.05)[3]
+
+
+def many_units_survey(seed: int, n_units: int = 14) -> tuple[Data, Design]:
+    """Many units of unequal sizes with unit shocks, so clustering matters."""
+    rng = np.random.default_rng(seed)
+    trial = [f"T{i}" for i in range(n_units)]
+    comp = [f"C{i}" for i in range(n_units + 3)]
+    parts = []
+    for u in [*trial, *comp]:
+        size = int(rng.integers(3, 40))
+        shock = rng.normal(0, 0.4)
+        for when in WAVES:
+            k = int(rng.binomial(size, 0.8))
+            post = when >= "2026-04-01"
+            y = (3 + shock + rng.normal(0, 0.3) + 0.3 * (u[0] == "T") * post
+                 + rng.normal(0, 1, k))
+            parts.append(pd.DataFrame({
+                "date": pd.Timestamp(when), "unit": u,
+                "role": np.where(rng.random(k) < 0.2, "manager", "employee"),
+                "q1": np.clip(np.rint(y), 1, 5), "q2": y}))
+    survey = pd.concat(parts, ignore_index=True)
+    survey.loc[rng.random(len(survey)) < 0.05, "q2"] = np.nan
+    return (Data(units=units_frame(trial, comp), survey=survey, questions=["q1", "q2"]),
+            design(trial, comp, k=1))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_did_cluster_matches_statsmodels(seed: int) -> None:
+    """ci95_cluster: statsmodels' cluster covariance with its default G/(G-1)*(N-1)/(N-K)
+    factor and the normal quantile (use_t=False), to 1e-10, per question and per role."""
+    if seed <= 2:
+        data = random_survey(seed)
+        d = design(["T1", "T2", "T3"], ["C1", "C2"], k=1)
+    else:
+        data, d = many_units_survey(seed)
+    ev = evaluate(data, d)
+    groups = E.unit_groups(d, data.units)
+    for q in ev.survey:
+        est, (lo, hi) = _ols_cluster(data.survey, q.question, groups)
+        assert q.did.ci95_cluster is not None
+        scale = max(1.0, abs(est))
+        assert abs(q.did.ci95_cluster[0] - lo) <= 1e-10 * scale
+        assert abs(q.did.ci95_cluster[1] - hi) <= 1e-10 * scale
+        assert q.did.units == (len({u for u in data.survey["unit"]
+                                    if groups.get(u) == "trial"}),
+                               len({u for u in data.survey["unit"]
+                                    if groups.get(u) == "comparison"}))
+    for r in ev.by_role:
+        sub = data.survey[data.survey["role"] == r.role]
+        est, (lo, hi) = _ols_cluster(sub, r.question, groups)
+        assert r.did.ci95_cluster == pytest.approx((lo, hi), abs=1e-10 * max(1.0, abs(est)))
+    j = ev.to_json_dict()
+    assert all(len(x["did"]["ci95_cluster"]) == 2 for x in j["survey"] + j["by_role"])
+
+
+def test_cluster_factor_is_statsmodels_default() -> None:
+    """By hand: the sandwich sum of squared unit scores times G/(G-1)*(N-1)/(N-4)."""
+    from hjemmekit import clustered
+
+    # two units per group, one answer set per unit and period -> scores by hand
+    rows = []
+    values = {("A", 0): [1.0, 3.0], ("A", 1): [4.0], ("B", 0): [2.0], ("B", 1): [5.0, 7.0],
+              ("E", 0): [2.0, 2.0], ("E", 1): [3.0], ("F", 0): [4.0], ("F", 1): [1.0, 2.0]}
+    for (u, p), ys in values.items():
+        rows += [{"date": pd.Timestamp(WAVES[1] if p == 0 else WAVES[2]), "unit": u,
+                  "role": "employee", "q1": y} for y in ys]
+    data = Data(units=units_frame(["A", "B"], ["E", "F"]), survey=pd.DataFrame(rows),
+                questions=["q1"])
+    ev = evaluate(data, design(["A", "B"], ["E", "F"], k=1))
+    mean = {(g, p): np.mean([y for (u, pp), ys in values.items() for y in ys
+                             if pp == p and (u in "AB") == (g == 1)])
+            for g in (0, 1) for p in (0, 1)}
+    n = {(g, p): sum(len(ys) for (u, pp), ys in values.items()
+                     if pp == p and (u in "AB") == (g == 1)) for g in (0, 1) for p in (0, 1)}
+    w = {(1, 1): 1, (1, 0): -1, (0, 1): -1, (0, 0): 1}
+    score = {u: sum(w[(g, p)] / n[(g, p)] * sum(y - mean[(g, p)] for y in values[(u, p)])
+                    for p in (0, 1))
+             for u, g in (("A", 1), ("B", 1), ("E", 0), ("F", 0))}
+    var = sum(s * s for s in score.values()) * 4 / 3 * (12 - 1) / (12 - 4)
+    q = ev.question("q1")
+    assert q.did.se_cluster == pytest.approx(math.sqrt(var), rel=1e-12)
+    assert q.did.ci95_cluster[1] - q.did.estimate == pytest.approx(
+        clustered.Z95 * math.sqrt(var), rel=1e-12)
+
+
+def test_hidden_did_has_no_clustered_interval() -> None:
+    data, d = privacy_data()
+    ev = evaluate(data, d)
+    for q in ev.survey:
+        if q.did.suppressed:
+            assert q.did.ci95_cluster is None
+    assert any(q.did.suppressed for q in ev.survey + ev.by_role)
+    assert all(r.did.ci95_cluster is None for r in ev.by_role if r.did.suppressed)
+
+
 def test_group_means_and_counts() -> None:
     data = random_survey(7)
     d = design(["T1", "T2", "T3"], ["C1", "C2"], k=1)

@@ -119,6 +119,30 @@ def test_html_summary_follows_the_workbook(rendered):
     assert "Individuel aftale med hver medarbejder" in summary  # the open requirement
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_evaluation_opens_with_the_findings_then_the_checks(rendered, lang):
+    """The sentences of hjemmekit.findings open the evaluation, then the checks; the same
+    in Word."""
+    import html as html_lib
+
+    from hjemmekit import findings, trialdata
+
+    wb = example("mellemstor-evalueret")
+    ev = trialdata.evaluate(wb, trialdata.load(MEDIUM))
+    sentences = findings.sentences(ev, lang)
+    checks = findings.check_lines(ev.checks, lang, ev.design.min_answers)
+    assert sentences and checks
+    page = html_lib.unescape(rendered["mellemstor-evalueret", "html", lang])
+    evaluation = page.split('id="step-5-evaluation"')[1]
+    first = evaluation.index(sentences[0])
+    assert first < evaluation.index(checks[0]) < evaluation.index(
+        t("report.baseline_period", lang))
+    for line in sentences + checks:
+        assert line in evaluation
+    text = docx_text(rendered["mellemstor-evalueret", "docx", lang])
+    assert sentences[0] in text and checks[-1] in text
+
+
 def test_html_embeds_charts_as_inline_svg_with_names(rendered):
     html = rendered["mellemstor-evalueret", "html", "da"]
     assert html.count("<svg") == 4 and "<img" not in html
