@@ -112,6 +112,14 @@ class Fmt:
             return "–"
         return self.tr("ci", lo=self.num(d.ci95[0]), hi=self.num(d.ci95[1]))
 
+    def ci_cluster(self, d: DiD) -> str:
+        """The unit-clustered interval (the one the sentences use with enough units)."""
+        if d.suppressed:
+            return self.hidden()
+        if d.ci95_cluster is None:
+            return "–"
+        return self.tr("ci", lo=self.num(d.ci95_cluster[0]), hi=self.num(d.ci95_cluster[1]))
+
     def change(self, p: Periods, digits: int = 2) -> str:
         b, d = p.baseline.value, p.during.value
         return "–" if b is None or d is None else self.num(d - b, digits)
@@ -133,12 +141,15 @@ def survey_html(ev: Evaluation, lang: str) -> str:
         return f"<p class='hk-help'>{esc(f.tr('no_survey'))}</p>"
     head = [f.tr("col_question"), f.tr("col_trial_before"), f.tr("col_trial_during"),
             f.tr("col_comparison_before"), f.tr("col_comparison_during"), f.tr("col_did"),
-            f.tr("col_ci")]
+            f.tr("col_ci"), f.tr("col_ci_cluster")]
     rows = [[trialdata.question_label(q.question, lang), f.cell(q.trial.baseline),
              f.cell(q.trial.during), f.cell(q.comparison.baseline), f.cell(q.comparison.during),
-             f.did(q.did), f.ci(q.did)] for q in ev.survey]
+             f.did(q.did), f.ci(q.did), f.ci_cluster(q.did)] for q in ev.survey]
+    from hjemmekit.checks import MIN_UNITS
+
+    cluster = f.tr("survey_help_cluster", min=MIN_UNITS)
     return table_html(f.tr("survey_caption"), head, rows) + (
-        f"<p class='hk-help'>{esc(f.tr('survey_help'))}</p>")
+        f"<p class='hk-help'>{esc(f.tr('survey_help'))} {esc(cluster)}</p>")
 
 
 def roles_html(ev: Evaluation, lang: str) -> str:

@@ -176,7 +176,11 @@ def test_results_open_with_the_sentences_then_the_checks_then_folded_tables(exam
     assert panel.charts.value == ""
     panel.tables_fold.toggle.click()
     assert panel.survey in panel.tables_fold.body.children
-    assert "<td>0,44</td>" in panel.survey.value
+    row = re.search(r"<tr><th scope='row'>Jeg har gode muligheder.*?</tr>",
+                    panel.survey.value).group(0)
+    # the HC1 interval and the unit-clustered one the sentence uses
+    assert "<td>0,44</td><td>0,33 til 0,54</td><td>0,32 til 0,55</td>" in row
+    assert "(95 %-interval 0,32 til 0,55;" in findings
     # The reflection part repeats the sentences above its questions.
     view.show_part("reflection")
     assert "Koncentration steg 0,44 point" in view.reflection_findings.value
