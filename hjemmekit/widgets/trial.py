@@ -1,11 +1,14 @@
 """Step 5, "Tænk langsigtet – begynd med en forsøgsperiode og evaluér løbende".
 
-Define the trial (periods, review dates, trial and comparison units, data sources,
-metrics linked to step 2's goals, privacy thresholds), load the data, see the
-evaluation and its charts, answer the guidance's reflection questions, write the
-conclusions and keep the decision log. Every change goes through
-:meth:`Session.edit`; refused input gets a message in place and leaves the document as
-it was. The data and evaluation panels live in :mod:`hjemmekit.widgets.trial_data`.
+Four parts (:data:`PARTS`), each built when first shown: **Design** defines the trial
+(periods, review dates, trial and comparison units, data sources, metrics linked to step
+2's goals, how big the trial must be, privacy thresholds); **Data** loads the files;
+**Results** shows the evaluation, in words first; **Reflection and decision** holds the
+guidance's reflection questions, the conclusions and the decision log. Every change goes
+through :meth:`Session.edit`; refused input gets a message in place and leaves the
+document as it was. The data and evaluation panels live in
+:mod:`hjemmekit.widgets.trial_data`, the sentences, checks and trial size in
+:mod:`hjemmekit.widgets.trial_results`.
 """
 
 from __future__ import annotations
