@@ -537,7 +537,10 @@ class TrialView(StepView):
             self.size_result,
         ])
         self.size_box.add_class("hk-card")
-        self._show_size()
+        # After the part has painted: it reads the baseline answers (pandas), which would
+        # slow down opening the step.
+        self.size_result.value = message_html(self.tr("trial.size_computing"))
+        _soon(self._show_size)
 
     def set_size(self, **values: Any) -> bool:
         """Save the expected response rate (0-1) and/or the waves per period."""
