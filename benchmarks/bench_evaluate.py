@@ -68,6 +68,7 @@ import duckdb
 
 folder, b0, b1, t0, t1 = sys.argv[1:6]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # else, when slow, a bar lands on stdout
 survey = f"read_csv('{folder}/survey.csv', header=true)"
 units = f"read_csv('{folder}/units.csv', header=true, all_varchar=true)"
 known = {"date", "unit", "role", "home_days_wanted", "home_days_actual", "seniority_years",

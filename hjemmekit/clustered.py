@@ -85,46 +85,48 @@ def _dids(n: np.ndarray, s: np.ndarray, group: np.ndarray) -> list[ClusterDiD]:
 
 
 def cluster_dids(fine: _Fine, by_role: bool = False) -> dict[tuple[str, str | None], ClusterDiD]:
-    """Per question (and role): the unit-clustered DiD from the per-unit sums.
+    """Per question (role None), or per question and role (``by_role``): the
+    unit-clustered DiD from the per-unit sums.
 
     The estimate equals the evaluation's (up to rounding); privacy is the caller's: use
     only where the DiD itself is shown."""
+    found = _all(fine)
+    return {key: c for key, c in found.items() if (key[1] is not None) == by_role}
+
+
+def _all(fine: _Fine) -> dict[tuple[str, str | None], ClusterDiD]:
+    """All questions, for all answer sets and per role: two ``bincount`` calls."""
     t = fine.table
     out: dict[tuple[str, str | None], ClusterDiD] = {}
     qs = fine.questions
     if t.empty or not qs:
         return out
     period = t["period"].to_numpy()
-    role = t["role"].to_numpy()
     keep = period < 2
-    if by_role:
-        keep &= role < 2
     if not keep.any():
         return out
-    unit_codes = t["unit"].to_numpy(dtype=np.int64)[keep]
-    unit_ids, unit = np.unique(unit_codes, return_inverse=True)  # units with rows only
-    unit = unit.reshape(-1)
-    n_units = len(unit_ids)
+    nq = len(qs)
+    n_units = len(fine.unit_names)
+    unit = t["unit"].to_numpy(dtype=np.int64)[keep]
     group_of = np.zeros(n_units, dtype=np.int64)
     group_of[unit] = t["group"].to_numpy(dtype=np.int64)[keep]
-    per = period[keep].astype(np.int64)
-    role = role[keep]
-    ns = t[[f"n{i}" for i in range(len(qs))]].to_numpy(dtype=float)[keep]
-    ss = t[[f"s{i}" for i in range(len(qs))]].to_numpy(dtype=float)[keep]
-    roles: list[tuple[str | None, int]] = [(None, -1)]
-    if by_role:
-        roles = [(ROLES[0], 0), (ROLES[1], 1)]
-    for name, r in roles:
-        sel = np.ones(len(unit), dtype=bool) if r < 0 else role == r
-        if not sel.any():
-            continue
-        key = unit[sel] * 2 + per[sel]
-        size = 2 * n_units
-        n = np.stack([np.bincount(key, weights=ns[sel, i], minlength=size)
-                      for i in range(len(qs))], axis=1).reshape(n_units, 2, len(qs))
-        s = np.stack([np.bincount(key, weights=ss[sel, i], minlength=size)
-                      for i in range(len(qs))], axis=1).reshape(n_units, 2, len(qs))
-        for q, res, total in zip(qs, _dids(n, s, group_of), n.sum(axis=(0, 1)), strict=True):
+    role = t["role"].to_numpy(dtype=np.int64)[keep]  # 0 employee, 1 manager, 2 other
+    # one slot per (unit, role, period, question)
+    key = (((unit * 3 + role) * 2 + period[keep].astype(np.int64)) * nq)[:, None] + np.arange(nq)
+    size = n_units * 3 * 2 * nq
+    shape = (n_units, 3, 2, nq)
+
+    def sums(prefix: str) -> np.ndarray:
+        values = t[[f"{prefix}{i}" for i in range(nq)]].to_numpy(dtype=float)[keep]
+        return np.bincount(key.ravel(), weights=values.ravel(), minlength=size).reshape(shape)
+
+    n, s = sums("n"), sums("s")
+    parts: list[tuple[str | None, np.ndarray, np.ndarray]] = [
+        (None, n.sum(axis=1), s.sum(axis=1)),
+        *((ROLES[r], n[:, r], s[:, r]) for r in (0, 1)),
+    ]
+    for name, nn, ss in parts:
+        for q, res, total in zip(qs, _dids(nn, ss, group_of), nn.sum(axis=(0, 1)), strict=True):
             if total > 0:
                 out[(q, name)] = res
     return out
@@ -132,10 +134,8 @@ def cluster_dids(fine: _Fine, by_role: bool = False) -> dict[tuple[str, str | No
 
 def attach(fine: _Fine, survey: list[Any], by_role: list[Any]) -> None:
     """Set ``ci95_cluster``/``se_cluster``/``units`` on the shown DiDs of an evaluation."""
+    found = _all(fine) if survey or by_role else {}
     for results, roles in ((survey, False), (by_role, True)):
-        if not results:
-            continue
-        found = cluster_dids(fine, by_role=roles)
         for r in results:
             c = found.get((r.question, getattr(r, "role", None) if roles else None))
             if c is None:

@@ -34,6 +34,11 @@ between the first day of the month the period starts in and its last day.
 Units: a unit listed as trial or comparison brings its descendants (through
 ``units.parent``) along, unless a descendant is listed itself (the nearest listed
 ancestor decides).
+
+Beside this module: the unit-clustered interval (``did.ci95_cluster``) is computed in
+:mod:`hjemmekit.clustered`, the checks (``checks``) in :mod:`hjemmekit.checks`, the
+smallest detectable effects (``power``) in :mod:`hjemmekit.power`, all from the same
+per-unit sums (``Evaluation.sums``); :mod:`hjemmekit.findings` puts them in words.
 """
 
 from __future__ import annotations
@@ -1685,19 +1690,13 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
     def cell(c: Cell, digits: int = 2) -> str:
         return _fmt(c.value, lang, digits, c.suppressed)
 
-    def ci(did: DiD) -> str:
+    def ci(did: DiD, clustered: bool = False) -> str:
+        interval = did.ci95_cluster if clustered else did.ci95
         if did.suppressed:
             return tt("hidden")
-        if did.ci95 is None:
+        if interval is None:
             return "–"
-        return f"{_fmt(did.ci95[0], lang)} ; {_fmt(did.ci95[1], lang)}"
-
-    def ci_cluster(did: DiD) -> str:
-        if did.suppressed:
-            return tt("hidden")
-        if did.ci95_cluster is None:
-            return "–"
-        return f"{_fmt(did.ci95_cluster[0], lang)} ; {_fmt(did.ci95_cluster[1], lang)}"
+        return f"{_fmt(interval[0], lang)} ; {_fmt(interval[1], lang)}"
 
     head = [tt("col_trial_before"), tt("col_trial_during"), tt("col_comparison_before"),
             tt("col_comparison_during"), tt("col_did"), tt("col_ci"), tt("col_ci_cluster")]
@@ -1705,14 +1704,14 @@ def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
         out += ["", tt("survey_heading")]
         rows = [[q.question, cell(q.trial.baseline), cell(q.trial.during),
                  cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci_cluster(q.did)]
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci(q.did, True)]
                 for q in ev.survey]
         out += _table([tt("col_question"), *head], rows)
     if ev.by_role:
         out += ["", tt("roles_heading")]
         rows = [[f"{q.question} ({tt('role_' + q.role)})", cell(q.trial.baseline),
                  cell(q.trial.during), cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci_cluster(q.did)]
+                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci(q.did, True)]
                 for q in ev.by_role]
         out += _table([tt("col_question"), *head], rows)
     if ev.sickleave is not None:

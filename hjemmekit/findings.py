@@ -18,6 +18,8 @@ API
 ``power_text(qp, lang="da") -> str``
     A :class:`hjemmekit.power.QuestionPower` as sentences: the smallest detectable
     effect and, per target, whether the trial is big enough and what would help.
+``plan_problem_text(plan, lang) -> str | None``
+    Why a :class:`hjemmekit.power.PowerPlan` has no figures (no units, no headcounts).
 ``question_name(question, lang)``: a survey question's short name (``"Koncentration"``).
 
 How a survey goal is read
@@ -46,7 +48,7 @@ from hjemmekit.i18n import has, number, percent, t
 if TYPE_CHECKING:
     from hjemmekit.checks import Check
     from hjemmekit.evaluation import DiD, Evaluation, GoalCheck
-    from hjemmekit.power import QuestionPower
+    from hjemmekit.power import PowerPlan, QuestionPower
 
 Verdict = Literal["met", "not_met", "cannot_tell", "hidden", "no_data"]
 
@@ -380,3 +382,15 @@ def power_text(qp: QuestionPower, lang: str = "da") -> str:
                      else _tx("power_no_help", lang))
         parts.append(_tx("power_too_small", lang, target=target) + " " + help_text)
     return " ".join(parts)
+
+
+def plan_problem_text(plan: PowerPlan, lang: str = "da") -> str | None:
+    """Why a trial-size plan has no figures; None when it has them."""
+    if plan.problem is None:
+        return None
+    if plan.problem == "no_headcount":
+        if not plan.missing:
+            return _tx("power_problem_no_units_file", lang)
+        shown = ", ".join(plan.missing[:5]) + (", …" if len(plan.missing) > 5 else "")
+        return _tx("power_problem_no_headcount", lang, units=shown)
+    return _tx(f"power_problem_{plan.problem}", lang)

@@ -26,8 +26,11 @@ icc=0.0) -> PowerPlan``
 ``for_evaluation(ev, data, workbook=None) -> list[QuestionPower]``
     The evaluation JSON's ``power``: the same for the trial as it ran (headcounts and the
     observed response rate, or the answers per wave when headcounts are missing; the
-    waves in the data; the baseline SD), plus ``mde_cluster`` scaled by the ratio of the
-    DiD's unit-clustered to HC1 standard error when both are shown.
+    waves in the data; the baseline SD the ``baseline_difference`` checks in
+    ``ev.checks`` found), plus ``mde_cluster`` scaled by the ratio of the DiD's
+    unit-clustered to HC1 standard error when both are shown. When a group figure is
+    hidden, no observed count is used (the default response rate, or nothing without
+    headcounts), so no hidden count can be worked out from the power figures.
 
 The method
 ----------
@@ -55,7 +58,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -64,8 +66,10 @@ if TYPE_CHECKING:
 
 ALPHA = 0.05
 POWER = 0.80
-Z_ALPHA = NormalDist().inv_cdf(1 - ALPHA / 2)
-Z_POWER = NormalDist().inv_cdf(POWER)
+Z_ALPHA = 1.959963984540054
+"""``NormalDist().inv_cdf(0.975)``."""
+Z_POWER = 0.8416212335729143
+"""``NormalDist().inv_cdf(0.80)``."""
 DEFAULT_SD = 1.0
 """SD of a question's answers when there are no baseline data (1-5 scale)."""
 DEFAULT_RESPONSE_RATE = 0.7
@@ -135,8 +139,19 @@ def se_did(inputs: PowerInputs, sd: float) -> float:
 
 def mde(inputs: PowerInputs, sd: float, alpha: float = ALPHA, power: float = POWER) -> float:
     """The smallest effect detected with ``power`` in a two-sided test at ``alpha``."""
-    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
+    z = (Z_ALPHA + Z_POWER if (alpha, power) == (ALPHA, POWER)
+         else _quantile(1 - alpha / 2) + _quantile(power))
     return z * se_did(inputs, sd)
+
+
+def _quantile(p: float) -> float:
+    from statistics import NormalDist  # only for other levels than 5 % and 80 %
+
+    return NormalDist().inv_cdf(p)
+
+
+def _cdf(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2))
 
 
 def power_at(effect: float, inputs: PowerInputs, sd: float, alpha: float = ALPHA) -> float:
@@ -144,10 +159,9 @@ def power_at(effect: float, inputs: PowerInputs, sd: float, alpha: float = ALPHA
     se = se_did(inputs, sd)
     if not math.isfinite(se) or se <= 0:
         return 0.0
-    z = NormalDist().inv_cdf(1 - alpha / 2)
+    z = Z_ALPHA if alpha == ALPHA else _quantile(1 - alpha / 2)
     x = abs(effect) / se
-    nd = NormalDist()
-    return nd.cdf(x - z) + nd.cdf(-x - z)
+    return _cdf(x - z) + _cdf(-x - z)
 
 
 # --- What would help ----------------------------------------------------------------------
@@ -313,7 +327,8 @@ class PowerPlan:
     problem: str | None = None
     """``"no_units"`` (no trial or comparison units) or ``"no_headcount"``."""
     missing: list[str] = field(default_factory=list)
-    """Units without a headcount (with ``"no_headcount"``)."""
+    """Units without a headcount (with ``"no_headcount"``; empty when there is no units
+    file with headcounts at all)."""
 
 
 def months_between(start: date | None, end: date | None) -> int | None:
@@ -331,10 +346,10 @@ def headcounts(data: Any) -> dict[str, float | None]:
     import pandas as pd
 
     if "headcount" not in units:
-        return {str(u): None for u in units["unit"]}
-    hc = pd.to_numeric(units["headcount"], errors="coerce")
-    return {str(u): (None if h != h else float(h))
-            for u, h in zip(units["unit"], hc, strict=True)}
+        return dict.fromkeys(units["unit"].astype(str).tolist())
+    hc = pd.to_numeric(units["headcount"], errors="coerce").to_numpy(dtype=float)
+    names = units["unit"].astype(str).tolist()  # a list: iterating a string array is slow
+    return {u: (None if h != h else h) for u, h in zip(names, hc.tolist(), strict=True)}
 
 
 class _Groups:
@@ -423,6 +438,8 @@ def for_workbook(
         trial_units, comparison_units = trial_units or t, comparison_units or c
     if not trial_units or not comparison_units:
         return PowerPlan(problem="no_units")
+    if not any(h is not None for h in headcounts(data).values()):
+        return PowerPlan(problem="no_headcount")  # no units file with headcounts at all
     ts, cs, missing = sizes_for(trial_units, comparison_units, data)
     if missing or not ts or not cs:
         return PowerPlan(problem="no_headcount", missing=missing)
@@ -468,9 +485,16 @@ def for_evaluation(
     n_waves = waves[0] + waves[1]
     d = ev.design
     ts, cs, missing = sizes_for(d.trial_units, d.comparison_units, data, ev.groups)
+    # A group's answer count that is hidden must not be worked out from the power figures
+    # (the pooled rate less the other group's shown count): then no observed counts.
+    hidden = any(c.suppressed for q in ev.survey for p in (q.trial, q.comparison)
+                 for c in (p.baseline, p.during))
     rate: float | None = None
     if ts and cs and not missing and sum(ts) + sum(cs) > 0:
-        rate = float(answers.sum() / n_waves / (sum(ts) + sum(cs)))
+        rate = (DEFAULT_RESPONSE_RATE if hidden
+                else float(answers.sum() / n_waves / (sum(ts) + sum(cs))))
+    if hidden and rate is None:
+        return []
     if rate is None or not 0 < rate <= 1:
         # no usable headcounts: the answers per wave of each unit stand in for them
         per_unit = np.bincount(unit, weights=answers) / n_waves

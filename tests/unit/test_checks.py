@@ -225,6 +225,7 @@ def _example(name: str, workbook: str | None) -> object:
 
 
 @pytest.mark.parametrize("name,workbook", [("medium", "mellemstor-evalueret.json"),
+                                           ("medium", "mellemstor-besluttet.json"),
                                            ("medium", None), ("small", None)])
 def test_examples_raise_no_parallel_trends_warning(name: str, workbook: str | None) -> None:
     ev = _example(name, workbook)

@@ -122,7 +122,10 @@ def test_design_from_workbook() -> None:
 # --- The contract numbers against statsmodels ------------------------------------------
 
 
-def _ols_hc1(df: pd.DataFrame, q: str, groups: dict[str, str]) -> tuple[float, np.ndarray]:
+def _ols(df: pd.DataFrame, q: str, groups: dict[str, str],
+         cov: str = "HC1") -> tuple[float, np.ndarray]:
+    """statsmodels: answer ~ 1 + T + Post + T×Post with ``cov_type=cov`` (``"cluster"``:
+    groups = unit), use_t=False."""
     sm = pytest.importorskip("statsmodels.api")
     d = df[df["unit"].isin(groups) & df[q].notna()]
     when = d["date"]
@@ -132,8 +135,14 @@ def _ols_hc1(df: pd.DataFrame, q: str, groups: dict[str, str]) -> tuple[float, n
     t = d["unit"].map(groups).eq("trial").astype(float).to_numpy()
     p = post.astype(float).to_numpy()
     x = np.column_stack([np.ones(len(d)), t, p, t * p])
-    res = sm.OLS(d[q].to_numpy(), x).fit(cov_type="HC1")
+    kw = {"groups": pd.factorize(d["unit"])[0]} if cov == "cluster" else None
+    res = sm.OLS(d[q].to_numpy(), x).fit(cov_type=cov, cov_kwds=kw, use_t=False)
+    assert res.use_t is False
     return float(res.params[3]), res.conf_int(alpha=0.05)[3]
+
+
+def _ols_hc1(df: pd.DataFrame, q: str, groups: dict[str, str]) -> tuple[float, np.ndarray]:
+    return _ols(df, q, groups)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -160,20 +169,7 @@ def test_did_matches_statsmodels_hc1(seed: int) -> None:
 
 
 def _ols_cluster(df: pd.DataFrame, q: str, groups: dict[str, str]) -> tuple[float, np.ndarray]:
-    """statsmodels: answer ~ 1 + T + Post + T×Post, cov_type="cluster" by unit, use_t=False."""
-    sm = pytest.importorskip("statsmodels.api")
-    d = df[df["unit"].isin(groups) & df[q].notna()]
-    when = d["date"]
-    post = (when >= "2026-04-01") & (when <= "2026-09-30")
-    base = (when >= "2026-01-01") & (when <= "2026-03-31")
-    d, post = d[post | base], post[post | base]
-    t = d["unit"].map(groups).eq("trial").astype(float).to_numpy()
-    p = post.astype(float).to_numpy()
-    x = np.column_stack([np.ones(len(d)), t, p, t * p])
-    res = sm.OLS(d[q].to_numpy(), x).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["unit"])[0]}, use_t=False)
-    assert res.use_t is False
-    return float(res.params[3]), res.conf_int(alpha=0.05)[3]
+    return _ols(df, q, groups, "cluster")
 
 
 def many_units_survey(seed: int, n_units: int = 14) -> tuple[Data, Design]:

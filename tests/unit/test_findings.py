@@ -242,3 +242,15 @@ def test_power_text() -> None:
     assert f"{b} målinger før og {t} under forsøget" in da
     en = F.power_text(qp, "en")
     assert "It would help to have" in en and "more units in each group" in en
+
+
+def test_plan_problem_text() -> None:
+    from hjemmekit import power as P
+
+    assert F.plan_problem_text(P.PowerPlan(), "da") is None
+    assert F.plan_problem_text(P.PowerPlan(problem="no_units"), "en").startswith(
+        "Choose trial and comparison units")
+    text = F.plan_problem_text(P.PowerPlan(problem="no_headcount", missing=["Jura", "IT"]),
+                               "da")
+    assert "headcount) for Jura, IT," in text
+    assert "no units file" in F.plan_problem_text(P.PowerPlan(problem="no_headcount"), "en")

@@ -21,8 +21,15 @@ def test_mde_by_hand() -> None:
     # cells of 10*2*0.5*2 = 20 and 40 answer sets; var = 1*(1/20 + 1/40 + 1/20 + 1/40)
     i = P.PowerInputs((10, 10), (10, 10), response_rate=0.5, waves_baseline=2, waves_trial=4)
     assert P.se_did(i, 1.0) == pytest.approx(math.sqrt(0.15))
-    assert P.Z_ALPHA == pytest.approx(1.959963984540054)
-    assert P.Z_POWER == pytest.approx(0.8416212335729143)
+    from statistics import NormalDist
+
+    assert P.Z_ALPHA == pytest.approx(NormalDist().inv_cdf(0.975), abs=1e-15)
+    assert P.Z_POWER == pytest.approx(NormalDist().inv_cdf(0.80), abs=1e-15)
+    # other levels: 90 % power at 1 %
+    z = NormalDist().inv_cdf(0.995) + NormalDist().inv_cdf(0.9)
+    assert P.mde(i, 1.0, alpha=0.01, power=0.9) == pytest.approx(z * math.sqrt(0.15))
+    assert P.power_at(P.mde(i, 1.0, alpha=0.01, power=0.9), i, 1.0, alpha=0.01) == \
+        pytest.approx(0.9, abs=1e-3)
     assert P.mde(i, 1.0) == pytest.approx((1.959963984540054 + 0.8416212335729143)
                                           * math.sqrt(0.15))
     assert P.mde(i, 2.0) == pytest.approx(2 * P.mde(i, 1.0))  # scales with the SD
@@ -179,7 +186,11 @@ def test_for_workbook_says_what_is_missing() -> None:
     assert P.for_workbook(_workbook([], []), Data(units=units)).problem == "no_headcount"
     bare = units.drop(columns="group")
     assert P.for_workbook(_workbook([], []), Data(units=bare)).problem == "no_units"
-    assert P.for_workbook(_workbook(["A"], ["C"]), None).problem == "no_headcount"
+    none = P.for_workbook(_workbook(["A"], ["C"]), None)
+    assert none.problem == "no_headcount" and none.missing == []
+    part = units.assign(headcount=[12.0, None])
+    some = P.for_workbook(_workbook(["A"], ["C"]), Data(units=part))
+    assert some.problem == "no_headcount" and some.missing == ["C"]
 
 
 def test_for_workbook_on_the_example_uses_baseline_sds() -> None:
@@ -212,3 +223,28 @@ def test_evaluation_power_in_the_json() -> None:
     q = ev.question("concentration")
     se = (q.did.ci95[1] - q.did.ci95[0]) / (2 * P.Z_ALPHA)
     assert j[0]["mde"] == pytest.approx((P.Z_ALPHA + P.Z_POWER) * se, rel=0.15)
+
+
+def test_evaluation_power_uses_no_hidden_count() -> None:
+    """When a group figure is hidden, the power figures use no observed answer count (the
+    pooled rate less the other group's count would give the hidden one away)."""
+    from hjemmekit.evaluation import Design, evaluate
+
+    rng = np.random.default_rng(3)
+    parts = []
+    for unit, counts in (("A", [3, 8, 8, 8]), ("E", [9, 9, 9, 9])):  # A: 3 in a wave
+        for when, k in zip(["2026-02-10", "2026-03-10", "2026-05-10", "2026-06-10"], counts,
+                           strict=True):
+            parts.append(pd.DataFrame({"date": pd.Timestamp(when), "unit": unit,
+                                       "role": "employee", "q1": rng.normal(3, 1, k)}))
+    units = pd.DataFrame({"unit": ["A", "E"], "group": ["trial", "comparison"],
+                          "headcount": [12.0, 12.0]})
+    d = Design(("2026-01-01", "2026-03-31"), ("2026-04-01", "2026-09-30"), ["A"], ["E"])
+    data = Data(units=units, survey=pd.concat(parts), questions=["q1"])
+    ev = evaluate(data, d)
+    assert ev.question("q1").trial.baseline.suppressed
+    (p,) = ev.to_json_dict()["power"]
+    assert p["response_rate"] == P.DEFAULT_RESPONSE_RATE and p["sd_source"] == "default"
+    assert p["mde_cluster"] is None
+    data.units = units.drop(columns="headcount")
+    assert evaluate(data, d).to_json_dict()["power"] == []
