@@ -158,12 +158,11 @@ def size_html(wb: Workbook, data: Any, lang: str) -> str:
     from hjemmekit import findings
 
     plan = size_plan(wb, data)
-    if plan.problem == "no_units":
-        return f"<p class='hk-help'>{esc(_tr('size_no_units', lang))}</p>"
-    if plan.problem == "no_headcount":
-        units = ", ".join(plan.missing[:12]) + (", …" if len(plan.missing) > 12 else "")
-        key = "size_no_headcount_units" if plan.missing else "size_no_headcount"
-        return f"<p class='hk-help'>{esc(_tr(key, lang, units=units))}</p>"
+    problem = findings.plan_problem_text(plan, lang)
+    if problem:
+        hint = _tr("size_where_units", lang) if plan.problem == "no_units" else _tr(
+            "size_where_headcount", lang)
+        return f"<p class='hk-help'>{esc(problem)} {esc(hint)}</p>"
     verdicts = []
     for q in plan.questions:
         known = [tp.detectable for tp in q.targets if tp.detectable is not None]

@@ -145,8 +145,11 @@ def test_trial_size_from_the_units_headcounts_and_the_expected_answers(example: 
 def test_trial_size_says_what_is_missing(session: Session):
     view = TrialView(session)
     assert "Vælg forsøgs- og sammenligningsenheder" in view.size_result.value
+    assert "under Data" in view.size_result.value  # where to do it
     view.data_panel.add_files([("units.csv", UNITS_NO_HEADCOUNT)])
-    assert "units-filen mangler det for Kontor A, Kontor B" in _text(view.size_result.value)
+    size = _text(view.size_result.value)
+    assert "ingen enhedsfil med antal medarbejdere (headcount)" in size
+    assert "Indlæs en units-fil med kolonnen headcount" in size
 
 
 # --- Results first, in words --------------------------------------------------------------------
