@@ -30,12 +30,41 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(store=args.store, port=args.port, example=args.example, open_browser=False)
 
 
+def _store_service(args: argparse.Namespace) -> int:
+    from hjemmekit.store_service import serve
+
+    return serve(args)
+
+
 def _new(args: argparse.Namespace) -> int:
     from hjemmekit.store import WorkbookStore, default_store_dir
 
     store = WorkbookStore(args.store or default_store_dir())
     wb = store.create(title=args.title, organisation=args.organisation, language=args.lang)
     print(wb.id)
+    return 0
+
+
+def _owner(args: argparse.Namespace) -> int:
+    """``hjemmekit owner``: list workbooks with their owners, or give one an owner."""
+    from hjemmekit.access import set_owner
+    from hjemmekit.store import NotFoundError, WorkbookStore, default_store_dir, valid_id
+
+    store = WorkbookStore(args.store or default_store_dir())
+    if args.workbook is None:
+        for info in store.list():
+            shares = ", ".join(f"{s.kind}:{s.name}:{s.access}" for s in info.shares)
+            print("\t".join([info.id, info.owner or "-", shares or "-", info.title]))
+        return 0
+    if args.user is None:
+        raise UsageError("give the workbook's id and the user who shall own it")
+    if not valid_id(args.workbook):
+        raise InputError(f"{args.workbook}: not a workbook id")
+    try:
+        wb = set_owner(store, args.workbook, args.user)
+    except NotFoundError:
+        raise InputError(f"{args.workbook}: no such workbook in {store.directory}") from None
+    print(f"{wb.id}\t{wb.owner}")
     return 0
 
 
@@ -155,12 +184,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example", metavar="NAME", help="open a copy of an example workbook")
     p.set_defaults(func=_serve)
 
+    p = sub.add_parser(
+        "store-service",
+        help="serve the store to users' servers on JupyterHub (a hub-managed service)",
+    )
+    p.add_argument("--store", metavar="DIR",
+                   help="folder of workbooks (default: $HJEMMEKIT_STORE, else ./store)")
+    p.add_argument("--port", type=int, default=None,
+                   help="port on 127.0.0.1 (default: from $JUPYTERHUB_SERVICE_URL)")
+    p.add_argument("--max-file-mb", type=float, default=None,
+                   help="largest data file in MB (default: $HJEMMEKIT_STORE_MAX_FILE_MB, "
+                   "else 200)")
+    # also `python -m hjemmekit.store_service`, as JupyterHub starts it
+    p.set_defaults(func=_store_service)
+
     p = sub.add_parser("new", help="create a new workbook in the store and print its id")
     p.add_argument("--store", metavar="DIR", help="folder of workbooks (default: ./store)")
     p.add_argument("--title", default="", help="title of the workbook")
     p.add_argument("--organisation", default="", help="name of the organisation")
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
     p.set_defaults(func=_new)
+
+    p = sub.add_parser(
+        "owner", help="list workbooks with their owners, or give a workbook an owner "
+        "(an administrator, on the store folder)")
+    p.add_argument("--store", metavar="DIR", help="folder of workbooks (default: ./store)")
+    p.add_argument("workbook", metavar="WORKBOOK", nargs="?", help="workbook id")
+    p.add_argument("user", metavar="USER", nargs="?", help="JupyterHub user name")
+    p.set_defaults(func=_owner)
 
     p = sub.add_parser("validate", help="check a data file and summarise it")
     p.add_argument("file", metavar="FILE")

@@ -402,8 +402,29 @@ class Decision(_Model):
     why: Text = ""
 
 
+ShareKind = Literal["user", "group"]
+ShareAccess = Literal["read", "edit"]
+
+
+class Share(_Model):
+    """The workbook is shared with a JupyterHub user or group, to read or to edit.
+
+    Names are JupyterHub's user and group names, compared exactly (see
+    ``hjemmekit.access``). Only the owner adds or removes shares.
+    """
+
+    kind: ShareKind
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[^\s/\\]+$")
+    access: ShareAccess = "read"
+
+
 class Workbook(_Model):
-    """The whole workbook document."""
+    """The whole workbook document.
+
+    ``owner`` is the JupyterHub user who created it (None: a workbook from before
+    hosting, which on a hub nobody may open until ``hjemmekit owner`` gives it an
+    owner); ``shares`` lists who else may read or edit it.
+    """
 
     schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,64}$")
@@ -419,6 +440,8 @@ class Workbook(_Model):
     arrangement: ArrangementStep = Field(default_factory=ArrangementStep)
     trial: TrialStep = Field(default_factory=TrialStep)
     decisions: list[Decision] = Field(default_factory=list)
+    owner: str | None = Field(default=None, min_length=1, max_length=200)
+    shares: list[Share] = Field(default_factory=list)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

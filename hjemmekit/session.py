@@ -6,6 +6,11 @@ store (debounced while typing) and tells its listeners what happened. A save tha
 finds a newer revision on disk (another tab or user) is not written over it: the
 session keeps the user's version in memory and offers to reload or to keep it as a
 copy, so nothing typed is lost.
+
+Every path to the store goes through :class:`hjemmekit.access.GuardedStore`: a session
+given a plain ``WorkbookStore`` sees it as the current user (locally: the one user, who
+may do everything). On a workbook the user may only read, the session is read-only:
+:meth:`Session.edit` changes and saves nothing.
 """
 
 from __future__ import annotations
@@ -21,16 +26,31 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from hjemmekit.model import DocumentError, Workbook, format_validation_error, load_workbook
+from hjemmekit.access import (
+    AccessDeniedError,
+    AccessLevel,
+    GuardedStore,
+    current_identity,
+    open_store,
+)
+from hjemmekit.model import (
+    DocumentError,
+    ShareAccess,
+    ShareKind,
+    Workbook,
+    format_validation_error,
+    load_workbook,
+)
 from hjemmekit.store import (
     ConflictError,
     DamagedWorkbookError,
+    HistoryEntry,
+    NotFoundError,
     StoreError,
     WorkbookStore,
-    default_store_dir,
 )
 
-State = Literal["saved", "pending", "conflict", "error"]
+State = Literal["saved", "pending", "conflict", "error", "readonly"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +65,7 @@ class Status:
 
 Listener = Callable[[str], None]
 """Called with an event: ``"workbook"`` (another workbook or a reload), ``"status"``,
-``"lang"``."""
+``"lang"``, ``"shares"`` (the owner changed who it is shared with)."""
 
 
 def examples_dir() -> Path:
@@ -63,10 +83,10 @@ def example_workbooks() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.json"))}
 
 
-def copy_example(store: WorkbookStore, name: str) -> Workbook | None:
+def copy_example(store: GuardedStore, name: str) -> Workbook | None:
     """A new copy of the example workbook ``name`` in ``store`` (None: no such example).
 
-    The committed example is never changed; the user works on the copy.
+    The committed example is never changed; the user works on the copy (their own).
     """
     path = example_workbooks().get(name)
     if path is None:
@@ -79,23 +99,48 @@ class Session:
 
     def __init__(
         self,
-        store: WorkbookStore,
+        store: GuardedStore | WorkbookStore,
         workbook: Workbook | None = None,
         *,
         lang: str | None = None,
         autosave_delay: float = 0.6,
     ) -> None:
-        self.store = store
+        if isinstance(store, WorkbookStore):
+            store = GuardedStore(store, current_identity())
+        self.store: GuardedStore = store
         self.autosave_delay = autosave_delay
         self._listeners: list[Listener] = []
         self._timer: asyncio.TimerHandle | None = None
         self.workbook = workbook if workbook is not None else store.create()
+        self.access: AccessLevel | None = self._access_to(self.workbook)
+        self.denied: str | None = None
+        """The id of a workbook asked for (``?workbook=``) that the user may not open."""
         self.lang = lang or self.workbook.language
-        self.status = Status(
-            "saved", "app.status_saved", (("revision", self.workbook.revision),),
-            self.workbook.updated,
-        )
+        self.status = self._opened_status()
         self.conflict_revision: int | None = None
+
+    # --- access --------------------------------------------------------------------
+
+    def _access_to(self, workbook: Workbook) -> AccessLevel | None:
+        level = self.store.access(workbook.id)
+        if level is None and self.store.identity.local:
+            return "owner"  # the local user (e.g. a workbook not saved yet)
+        return level
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the user may only read this workbook: nothing is changed or saved."""
+        return self.access not in ("owner", "edit")
+
+    @property
+    def is_owner(self) -> bool:
+        return self.access == "owner"
+
+    def _opened_status(self) -> Status:
+        if self.read_only:
+            return Status("readonly", "app.status_read_only")
+        return Status("saved", "app.status_saved", (("revision", self.workbook.revision),),
+                      self.workbook.updated)
 
     # --- listeners -----------------------------------------------------------------
 
@@ -118,8 +163,13 @@ class Session:
 
         ``typing=True`` delays the save a little so that a word typed is one
         revision, not one per key. Returns False (and shows the message in the
-        status) when the change is not valid; the document is then unchanged.
+        status) when the change is not valid, or the user may only read the workbook;
+        the document is then unchanged.
         """
+        if self.read_only:
+            self.status = self._opened_status()
+            self._emit("status")
+            return False
         before = self.workbook.model_copy(deep=True)
         try:
             change(self.workbook)
@@ -158,8 +208,14 @@ class Session:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self.read_only:
+            return
         try:
             self.workbook = self.store.save(self.workbook)
+        except AccessDeniedError as e:  # the owner stopped sharing (or made it read only)
+            self.access = self._access_to(self.workbook)
+            self._set_status("error", "app.status_save_failed", problem=e.message(self.lang))
+            return
         except ConflictError as e:
             self.conflict_revision = getattr(e, "revision", None)
             self._set_status("conflict", "app.status_conflict")
@@ -191,14 +247,21 @@ class Session:
         if self._timer is not None:
             self.save_now()
         self.workbook = workbook
+        self.access = self._access_to(workbook)
+        self.denied = None
         self.conflict_revision = None
         self._emit("workbook")
-        self._set_status("saved", "app.status_saved", revision=workbook.revision)
+        self.status = self._opened_status()
+        self._emit("status")
 
     def open(self, workbook_id: str) -> bool:
-        """Open another workbook from the store; False (with a message) if it can't be read."""
+        """Open another workbook from the store; False (with a message) if it can't be read
+        or the user may not open it."""
         try:
             wb = self.store.open(workbook_id)
+        except AccessDeniedError as e:
+            self._set_status("error", "app.status_open_failed", problem=e.message(self.lang))
+            return False
         except DamagedWorkbookError as e:
             self._set_status("error", "app.status_damaged", problem=str(e))
             return False
@@ -241,11 +304,58 @@ class Session:
         return name, self.workbook.to_json().encode("utf-8")
 
     def set_lang(self, lang: str) -> None:
+        """Show the app in ``lang``; the workbook keeps it (unless read only)."""
         if lang == self.lang:
             return
         self.lang = lang
-        self.edit(lambda wb: setattr(wb, "language", lang))
+        if not self.read_only:
+            self.edit(lambda wb: setattr(wb, "language", lang))
         self._emit("lang")
+
+    # --- sharing and history -------------------------------------------------------
+
+    def share(self, kind: ShareKind, name: str, access: ShareAccess) -> bool:
+        """Share the workbook with a user or group (owner only); False with a message."""
+        return self._change_shares(
+            lambda: self.store.share(self.workbook.id, kind=kind, name=name, access=access)
+        )
+
+    def unshare(self, kind: ShareKind, name: str) -> bool:
+        """Stop sharing with a user or group (owner only); False with a message."""
+        return self._change_shares(
+            lambda: self.store.unshare(self.workbook.id, kind=kind, name=name)
+        )
+
+    def _change_shares(self, change: Callable[[], Workbook]) -> bool:
+        if self.status.state == "conflict":
+            return False  # resolve the conflict first
+        if self._timer is not None:
+            self.save_now()
+        try:
+            saved = change()
+        except AccessDeniedError as e:
+            self._set_status("error", "app.status_share_failed", problem=e.message(self.lang))
+            return False
+        except ConflictError:
+            self._set_status("conflict", "app.status_conflict")
+            return False
+        except (StoreError, ValueError, OSError) as e:
+            self._set_status("error", "app.status_share_failed", problem=str(e))
+            return False
+        wb = self.workbook  # the same document with the new shares: keep editing it
+        wb.shares = saved.shares
+        wb.revision = saved.revision
+        wb.updated = saved.updated
+        self._emit("shares")
+        self._set_status("saved", "app.status_saved", revision=wb.revision)
+        return True
+
+    def history(self) -> list[HistoryEntry]:
+        """The workbook's kept revisions, newest first, with who saved each."""
+        try:
+            return self.store.history(self.workbook.id)
+        except (StoreError, ValueError, OSError):
+            return []
 
 
 def start_session(
@@ -255,21 +365,27 @@ def start_session(
     example: str | None = None,
     autosave_delay: float = 0.6,
 ) -> Session:
-    """The session the app starts with.
+    """The session the app starts with, on :func:`hjemmekit.access.open_store`.
 
-    Opens ``workbook_id`` if given, else the most recently saved workbook; when the
-    store is empty, a copy of the example workbook ``example`` (if any), else a new one.
+    Opens ``workbook_id`` if given and the user may open it, else the most recently
+    saved workbook the user may open; when there is none, a copy of the example
+    workbook ``example`` (if any), else a new one. A ``workbook_id`` the user may not
+    open (or that does not exist) is kept in ``Session.denied``: the app says so,
+    and shows nothing of it.
     """
-    store = WorkbookStore(store_dir or default_store_dir())
+    store = open_store(store_dir)
     wb: Workbook | None = None
+    denied: str | None = None
     if workbook_id:
         try:
             wb = store.open(workbook_id)
-        except (StoreError, DocumentError, OSError, ValueError):
+        except (AccessDeniedError, NotFoundError, ValueError):
+            denied = workbook_id
+        except (StoreError, DocumentError, OSError):
             wb = None
     if wb is None:
         infos = sorted(
-            (i for i in store.list() if not getattr(i, "damaged", False)),
+            (i for i in store.list() if i.problem is None and i.updated is not None),
             key=lambda i: i.updated,
             reverse=True,
         )
@@ -281,4 +397,6 @@ def start_session(
                 continue
     if wb is None and example:
         wb = copy_example(store, example)
-    return Session(store, wb, autosave_delay=autosave_delay)
+    session = Session(store, wb, autosave_delay=autosave_delay)
+    session.denied = denied
+    return session

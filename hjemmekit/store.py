@@ -45,6 +45,7 @@ from hjemmekit.model import (
     SCHEMA_VERSION,
     DocumentError,
     Language,
+    Share,
     Workbook,
     load_workbook,
     new_id,
@@ -166,7 +167,9 @@ class WorkbookInfo:
 
     ``problem`` is None for a workbook that opens, else a message (a damaged file, a
     newer schema version); title and revision then come from the newest good revision
-    if there is one.
+    if there is one. ``owner`` and ``shares`` are the workbook's (see
+    ``hjemmekit.access``); ``access`` is what the user asking may do with it
+    (``"owner"``, ``"edit"`` or ``"read"``), filled in by ``GuardedStore.list`` only.
     """
 
     id: str
@@ -176,6 +179,9 @@ class WorkbookInfo:
     updated: datetime | None
     language: str = "da"
     problem: str | None = None
+    owner: str | None = None
+    shares: tuple[Share, ...] = ()
+    access: str | None = None
 
 
 @dataclass(frozen=True)
@@ -498,7 +504,8 @@ class WorkbookStore:
         if wb is None:
             return WorkbookInfo(workbook_id, "", "", 0, None, problem=problem)
         return WorkbookInfo(
-            workbook_id, wb.title, wb.organisation, wb.revision, wb.updated, wb.language, problem
+            workbook_id, wb.title, wb.organisation, wb.revision, wb.updated, wb.language,
+            problem, wb.owner, tuple(wb.shares),
         )
 
     # --- history ---

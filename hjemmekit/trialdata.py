@@ -1,7 +1,9 @@
 """Where a workbook's trial data live, and loading them (plain Python, no widgets).
 
-Files uploaded for a workbook are kept in its data folder in the store
-(:meth:`hjemmekit.store.WorkbookStore.data_dir`), each named after its kind
+Files uploaded for a workbook are kept in its data folder in the store, read through
+:meth:`hjemmekit.access.GuardedStore.data_dir` and written through its
+``put_data_file``/``remove_data_file`` (so only who may edit the workbook changes them,
+and a remote store can do it over HTTP), each named after its kind
 (``survey.csv``, ``units.xlsx``, ...) so that :func:`hjemmekit.io.read_data_dir` reads the
 folder as it stands; ``.names.json`` there remembers the names the files were uploaded
 under. Only files without problems are kept: an upload is validated first, and a file of
@@ -16,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,14 +26,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from hjemmekit.i18n import t
 from hjemmekit.session import examples_dir
+from hjemmekit.store import _write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hjemmekit.access import GuardedStore
     from hjemmekit.evaluation import Design, Evaluation
     from hjemmekit.io import DataSet
     from hjemmekit.model import Workbook
-    from hjemmekit.store import WorkbookStore
 
 __all__ = [
     "EXTENSIONS",
@@ -40,6 +42,7 @@ __all__ = [
     "TrialData",
     "Upload",
     "add_file",
+    "add_file_to",
     "design_for",
     "evaluate",
     "example_folder",
@@ -51,6 +54,7 @@ __all__ = [
     "question_label",
     "read_folder",
     "remove_file",
+    "remove_file_from",
     "summarize",
     "unit_names",
 ]
@@ -141,36 +145,6 @@ def _names(folder: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file, fsync, ``os.replace``: a reader sees the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with suppress(OSError):
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _set_name(folder: Path, kind: str, name: str | None) -> None:
-    names = _names(folder)
-    if name is None:
-        names.pop(kind, None)
-    else:
-        names[kind] = name
-    _write_atomic(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False).encode("utf-8"))
-
-
 # --- Summaries --------------------------------------------------------------------------
 
 
@@ -191,6 +165,50 @@ def summarize(frame: pd.DataFrame, kind: str, name: str) -> FileSummary:
 # --- Uploads ----------------------------------------------------------------------------
 
 
+class _Files:
+    """Where an upload is kept: a folder of our own (tests, notebooks) by default."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read_folder(self) -> Path:
+        return self.folder
+
+    def put(self, filename: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.folder / filename, data)
+
+    def remove(self, filename: str) -> None:
+        (self.folder / filename).unlink(missing_ok=True)
+
+
+class _StoreFiles(_Files):
+    """A workbook's data files in the store, written through its (guarded) store so that
+    only a user who may edit the workbook changes them."""
+
+    def __init__(self, store: GuardedStore, workbook_id: str) -> None:
+        self.store = store
+        self.workbook_id = workbook_id
+
+    def read_folder(self) -> Path:
+        return self.store.data_dir(self.workbook_id)
+
+    def put(self, filename: str, data: bytes) -> None:
+        self.store.put_data_file(self.workbook_id, filename, data)
+
+    def remove(self, filename: str) -> None:
+        self.store.remove_data_file(self.workbook_id, filename)
+
+
+def _set_name(files: _Files, kind: str, name: str | None) -> None:
+    names = _names(files.read_folder())
+    if name is None:
+        names.pop(kind, None)
+    else:
+        names[kind] = name
+    files.put(NAMES_FILE, json.dumps(names, ensure_ascii=False).encode("utf-8"))
+
+
 def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Upload:
     """Validate an uploaded file and keep it in ``folder`` when it has no problems.
 
@@ -198,6 +216,18 @@ def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Uploa
     refused file leaves the folder as it was; its problems are one line each
     (``file:line: column 'x': ...``).
     """
+    return _add(_Files(folder), name, content, lang)
+
+
+def add_file_to(
+    store: GuardedStore, workbook_id: str, name: str, content: bytes, lang: str = "da"
+) -> Upload:
+    """:func:`add_file` for a workbook's data in the store (needs edit access:
+    ``AccessDeniedError`` otherwise)."""
+    return _add(_StoreFiles(store, workbook_id), name, content, lang)
+
+
+def _add(files: _Files, name: str, content: bytes, lang: str) -> Upload:
     from hjemmekit import io
 
     name = Path(str(name).replace("\\", "/")).name.strip() or "?"
@@ -209,24 +239,32 @@ def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Uploa
         return Upload(name, io.infer_kind(name), problems=lines)
     kind = str(frame.attrs.get("kind"))
     xlsx = content[:4] == b"PK\x03\x04" or name.casefold().endswith(".xlsx")
-    target = folder / f"{kind}{'.xlsx' if xlsx else '.csv'}"
-    folder.mkdir(parents=True, exist_ok=True)
-    old = _data_files(folder).get(kind)
-    _write_atomic(target, content)
-    if old is not None and old.name != target.name:
-        old.unlink(missing_ok=True)
-    _set_name(folder, kind, name)
+    target = f"{kind}{'.xlsx' if xlsx else '.csv'}"
+    old = _data_files(files.read_folder()).get(kind)
+    files.put(target, content)
+    if old is not None and old.name != target:
+        files.remove(old.name)
+    _set_name(files, kind, name)
     return Upload(name, kind, summary=summarize(frame, kind, name), replaced=old is not None)
 
 
 def remove_file(folder: Path, kind: str) -> bool:
     """Delete the data file of ``kind`` from a workbook's folder; False if there is none."""
-    path = _data_files(folder).get(kind)
+    return _remove(_Files(folder), kind)
+
+
+def remove_file_from(store: GuardedStore, workbook_id: str, kind: str) -> bool:
+    """:func:`remove_file` for a workbook's data in the store (needs edit access)."""
+    return _remove(_StoreFiles(store, workbook_id), kind)
+
+
+def _remove(files: _Files, kind: str) -> bool:
+    path = _data_files(files.read_folder()).get(kind)
     if path is None:
         return False
-    path.unlink(missing_ok=True)
+    files.remove(path.name)
     with suppress(OSError):
-        _set_name(folder, kind, None)
+        _set_name(files, kind, None)
     return True
 
 
@@ -276,10 +314,10 @@ def given(data: DataSet) -> TrialData:
     return TrialData("given", data=data, files=files)
 
 
-def for_workbook(store: WorkbookStore, wb: Workbook, lang: str = "da") -> TrialData:
+def for_workbook(store: GuardedStore, wb: Workbook, lang: str = "da") -> TrialData:
     """The workbook's own files if it has any, else its example data, else nothing;
     problems in ``lang``."""
-    folder = store.data_dir(wb.id, create=False)
+    folder = store.data_dir(wb.id)
     if has_files(folder):
         return read_folder(folder, lang=lang)
     example = example_folder(wb.trial.example_data)

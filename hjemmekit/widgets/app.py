@@ -18,7 +18,15 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, example_workbooks, start_session
-from hjemmekit.widgets.base import STACKED, StepView, css, esc, paragraph
+from hjemmekit.widgets.base import (
+    STACKED,
+    StepView,
+    css,
+    esc,
+    lock_inputs,
+    message_html,
+    paragraph,
+)
 
 EXAMPLE_PREFIX = "example:"
 """Picker values for example workbooks (ids never contain a colon)."""
@@ -118,7 +126,10 @@ class App(W.VBox):
             css(),
             lang_marker,
             header,
+            self._denied_notice(),
+            self._read_only_banner(),
             self._workbook_panel(),
+            self._sharing_panel(),
             W.HBox([self.status, self.conflict], layout=W.Layout(align_items="center")),
             W.HBox([self.progress, self.progress_text], layout=W.Layout(align_items="center")),
             self.nav,
@@ -129,6 +140,183 @@ class App(W.VBox):
         ]
         self._show_step()
         self._update_status()
+
+    # --- access: who may do what (hjemmekit.access) ----------------------------------
+
+    def _denied_notice(self) -> W.HTML:
+        """``?workbook=ID`` the user may not open: says so, showing nothing of it."""
+        self.denied = W.HTML()
+        if self.session.denied:
+            text = t("access.denied_read", self.session.lang, id=self.session.denied)
+            self.denied.value = (
+                f"<div class='hk-denied' role='alert'><p>{esc(text)}</p>"
+                f"<p>{esc(self.tr('app.denied_choose'))}</p></div>"
+            )
+        return self.denied
+
+    def _read_only_banner(self) -> W.HTML:
+        s = self.session
+        self.read_only_banner = W.HTML()
+        if s.read_only:
+            owner = s.workbook.owner or self.tr("app.owner_unknown")
+            self.read_only_banner.value = (
+                f"<div class='hk-readonly' role='note'><strong>"
+                f"{esc(self.tr('app.read_only_title'))}</strong> "
+                f"{esc(self.tr('app.read_only_text', owner=owner))}</div>"
+            )
+        return self.read_only_banner
+
+    def _picker_label(self, info: Any) -> str:
+        label = (f"{info.title or self.tr('app.untitled')} "
+                 f"({info.organisation or '–'}, rev. {info.revision})")
+        if info.access in ("read", "edit"):
+            return self.tr("app.picker_shared", label=label, owner=info.owner or "–",
+                           access=self.tr(f"app.access_{info.access}"))
+        return label
+
+    def _sharing_panel(self) -> W.Widget:
+        """Who the workbook is shared with; the owner shares and stops sharing. Only on a
+        hub (locally there is no one to share with); and the history, who saved what."""
+        s = self.session
+        self.share_list = W.VBox()
+        self.share_message = W.HTML()
+        self.history_box = W.HTML(layout=W.Layout(display="none"))
+        self.history_toggle = W.Button(description=self.tr("app.history_show"),
+                                       layout=W.Layout(width="auto"))
+        self.history_toggle.on_click(lambda _: self.toggle_history())
+        parts: list[W.Widget] = []
+        if s.store.hosted:
+            owner = s.workbook.owner or self.tr("app.owner_unknown")
+            if s.is_owner:
+                who = self.tr("app.owner_you")
+            else:  # who else it is shared with is the owner's business only
+                who = self.tr("app.owner_other", owner=owner,
+                              access=self.tr(f"app.access_{s.access}"))
+            parts.append(W.HTML(f"<h2 class='hk-h3'>{esc(self.tr('app.sharing'))}</h2>"
+                                f"<p class='hk-help'>{esc(who)}</p>"))
+            if s.is_owner:
+                self.share_kind = W.Dropdown(
+                    options=[(self.tr("app.share_user"), "user"),
+                             (self.tr("app.share_group"), "group")],
+                    value="user", description=self.tr("app.share_kind"),
+                    layout=W.Layout(width="auto"),
+                )
+                self.share_name = W.Text(description=self.tr("app.share_name"),
+                                         layout=W.Layout(width="auto"))
+                self.share_access = W.Dropdown(
+                    options=[(self.tr("app.access_read"), "read"),
+                             (self.tr("app.access_edit"), "edit")],
+                    value="read", description=self.tr("app.share_access"),
+                    layout=W.Layout(width="auto"),
+                )
+                for w in (self.share_kind, self.share_name, self.share_access):
+                    w.add_class(STACKED)
+                self.share_button = W.Button(description=self.tr("app.share_button"),
+                                             button_style="primary",
+                                             layout=W.Layout(width="auto"))
+                self.share_button.on_click(lambda _: self.share())
+                form = W.HBox(
+                    [self.share_kind, self.share_name, self.share_access, self.share_button],
+                    layout=W.Layout(flex_flow="row wrap", align_items="flex-end"),
+                )
+                parts += [paragraph(self.tr("app.share_help")), form, self.share_message,
+                          self.share_list]
+                self._update_shares()
+        parts += [self.history_toggle, self.history_box]
+        box = W.VBox(parts, layout=W.Layout(width="100%"))
+        box.add_class("hk-card")
+        box.add_class("hk-sharing")
+        return box
+
+    def _update_shares(self) -> None:
+        """The owner's list of shares, each with a "Stop deling" button."""
+        s = self.session
+        if not (s.store.hosted and s.is_owner):
+            return
+        shares = s.workbook.shares
+        if not shares:
+            self.share_list.children = [paragraph(self.tr("app.shared_with_nobody"))]
+            return
+        rows: list[W.Widget] = [W.HTML(f"<p class='hk-h4'>{esc(self.tr('app.shared_with'))}"
+                                       "</p>")]
+        self.unshare_buttons: dict[tuple[str, str], W.Button] = {}
+        for share in shares:
+            text = self.tr(f"app.share_line_{share.kind}", name=share.name,
+                           access=self.tr(f"app.access_{share.access}"))
+            b = W.Button(description=self.tr("app.unshare", name=share.name),
+                         layout=W.Layout(width="auto"))
+            b.on_click(lambda _, k=share.kind, n=share.name: self.unshare(k, n))
+            self.unshare_buttons[(share.kind, share.name)] = b
+            rows.append(W.HBox([W.HTML(f"<span class='hk-share'>{esc(text)}</span>"), b],
+                               layout=W.Layout(align_items="center")))
+        self.share_list.children = rows
+
+    def share(self) -> bool:
+        """Share with the user or group named in the form (owner only)."""
+        name = self.share_name.value.strip()
+        if not name:
+            self.share_message.value = self._message(self.tr("app.share_name_missing"), True)
+            self.share_name.focus()
+            return False
+        kind, level = self.share_kind.value, self.share_access.value
+        ok = self.session.share(kind, name, level)
+        if ok:  # the form is ready for the next one, at the safer level
+            self.share_name.value = ""
+            self.share_access.value = "read"
+            self.share_message.value = self._message(self.tr(
+                f"app.shared_{kind}", name=name, access=self.tr(f"app.access_{level}")))
+        else:
+            self.share_message.value = self._message(self._status_text(), True)
+        return ok
+
+    def unshare(self, kind: str, name: str) -> bool:
+        ok = self.session.unshare(kind, name)  # type: ignore[arg-type]
+        if ok:
+            self.share_message.value = self._message(self.tr("app.unshared", name=name))
+            if hasattr(self, "share_name"):
+                self.share_name.focus()
+        else:
+            self.share_message.value = self._message(self._status_text(), True)
+        return ok
+
+    @staticmethod
+    def _message(text: str, error: bool = False) -> str:
+        from hjemmekit.widgets.base import message_html
+
+        return message_html(text, error)
+
+    def toggle_history(self) -> None:
+        """Show (read anew) or hide the kept revisions: when and who saved each."""
+        if self.history_box.layout.display != "none":
+            self.history_box.layout.display = "none"
+            self.history_toggle.description = self.tr("app.history_show")
+            return
+        from hjemmekit.i18n import moment
+
+        rows = "".join(
+            f"<tr><td>{e.revision}</td>"
+            f"<td>{esc(moment(e.updated, self.session.lang) if e.updated else '–')}</td>"
+            f"<td>{esc(e.by or self.tr('app.history_unknown'))}</td></tr>"
+            for e in self.session.history()
+        )
+        self.history_box.value = (
+            f"<table class='hk-table hk-history'><caption>{esc(self.tr('app.history'))}"
+            f"</caption><thead><tr><th scope='col'>{esc(self.tr('app.history_revision'))}</th>"
+            f"<th scope='col'>{esc(self.tr('app.history_saved'))}</th>"
+            f"<th scope='col'>{esc(self.tr('app.history_by'))}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+        self.history_box.layout.display = "block"
+        self.history_toggle.description = self.tr("app.history_hide")
+
+    def _status_text(self) -> str:
+        st = self.session.status
+        fields = dict(st.fields)
+        if st.saved_at is not None:
+            from hjemmekit.i18n import moment
+
+            fields["time"] = moment(st.saved_at, self.session.lang)
+        return self.tr(st.key, **fields) if fields else self.tr(st.key)
 
     def _nav_options(self) -> list[tuple[str, int]]:
         todo = progress.missing(self.session.workbook)
@@ -158,12 +346,11 @@ class App(W.VBox):
             names="value",
         )
         self.title_input = title
-        infos = sorted(s.store.list(), key=lambda i: i.updated, reverse=True)
-        options = [
-            (f"{i.title or self.tr('app.untitled')} ({i.organisation or '–'}, rev. {i.revision})",
-             i.id)
-            for i in infos if not getattr(i, "damaged", False)
-        ]
+        if s.read_only:
+            title.disabled = org.disabled = True
+        infos = sorted(s.store.list(), reverse=True,
+                       key=lambda i: i.updated.timestamp() if i.updated else 0.0)
+        options = [(self._picker_label(i), i.id) for i in infos if i.problem is None]
         if s.workbook.id not in {v for _, v in options}:
             options.insert(0, (s.workbook.title or self.tr("app.untitled"), s.workbook.id))
         options += [
@@ -228,6 +415,8 @@ class App(W.VBox):
             self.render()
         elif event == "status":
             self._update_status()
+        elif event == "shares":
+            self._update_shares()
 
     # Re-rendering replaces the inputs, and the focus would fall back to the page's start:
     # after an action from the keyboard, the focus goes where the user carries on.
@@ -319,12 +508,7 @@ class App(W.VBox):
 
     def _update_status(self) -> None:
         st = self.session.status
-        fields = dict(st.fields)
-        if st.saved_at is not None:
-            from hjemmekit.i18n import moment
-
-            fields["time"] = moment(st.saved_at, self.session.lang)
-        text = self.tr(st.key, **fields) if fields else self.tr(st.key)
+        text = self._status_text()
         self.status.value = (
             f"<div role='status' aria-live='polite' class='hk-status-{st.state}'>"
             f"{esc(text)}</div>"
@@ -387,6 +571,8 @@ class App(W.VBox):
         self._show_heading()
         self.body.children = [view]
         n = len(progress.STEPS)
+        if self.session.read_only:  # shared to read: every input of the step disabled
+            lock_inputs(self.body)
         self.prev.disabled = self.step == 0
         self.next.disabled = self.step == n - 1
 
@@ -408,20 +594,31 @@ class App(W.VBox):
         )
 
 
-def launch(store_dir: str | None = None) -> App:
+def launch(store_dir: str | None = None) -> App | W.VBox:
     """The app as ``workbook/app.ipynb`` shows it, configured from the environment.
 
-    ``HJEMMEKIT_STORE`` names the store folder, ``HJEMMEKIT_EXAMPLE`` an example
-    workbook to copy when the store is empty; ``?workbook=ID`` in the page's address
-    opens that workbook, ``&step=N`` (1-5) at that step, ``&part=P`` at that part of it
-    (step 5: ``design``, ``data``, ``results``, ``reflection``).
+    ``HJEMMEKIT_STORE`` names the store folder (``HJEMMEKIT_STORE_URL`` the hub's store
+    service instead; see :func:`hjemmekit.access.open_store`), ``HJEMMEKIT_EXAMPLE`` an
+    example workbook to copy when the store is empty; ``?workbook=ID`` in the page's
+    address opens that workbook if the user may open it, ``&step=N`` (1-5) at that step,
+    ``&part=P`` at that part of it (step 5: ``design``, ``data``, ``results``,
+    ``reflection``). When the store service cannot be reached, a message in place of the
+    app says so (no traceback).
     """
+    from hjemmekit.store_client import StoreUnavailableError
+
     query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
-    session = start_session(
-        store_dir or os.environ.get("HJEMMEKIT_STORE"),
-        workbook_id=(query.get("workbook") or [None])[0],
-        example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
-    )
+    try:
+        session = start_session(
+            store_dir,
+            workbook_id=(query.get("workbook") or [None])[0],
+            example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
+        )
+    except StoreUnavailableError as e:
+        import logging
+
+        logging.getLogger("hjemmekit.app").error("store service: %s (%s)", e, e.detail)
+        return W.VBox([css(), W.HTML(message_html(str(e), error=True))])
     step = (query.get("step") or ["1"])[0]
     part = (query.get("part") or [None])[0]
     return App(session, step=int(step) - 1 if step.isdigit() else 0, part=part)

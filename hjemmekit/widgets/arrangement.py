@@ -28,6 +28,7 @@ from hjemmekit.model import (
 from hjemmekit.rules import Flag, flags_for
 from hjemmekit.widgets.base import (
     STACKED,
+    VIEW_ONLY,
     StepView,
     checkbox,
     choice,
@@ -130,6 +131,7 @@ class ArrangementView(StepView):
             layout=W.Layout(width="auto"),
         )
         self.case_picker.observe(lambda c: self.select_case(c["new"]), names="value")
+        self.case_picker.add_class(VIEW_ONLY)
         self.editor = W.VBox(self._case_editor(self.case_id), layout=W.Layout(width="100%"))
         self.refresh()
         return [
@@ -152,6 +154,7 @@ class ArrangementView(StepView):
         self.scenarios_toggle = W.Button(description=tr("scenarios.show"),
                                          layout=W.Layout(width="auto"))
         self.scenarios_toggle.on_click(lambda _: self.toggle_scenarios())
+        self.scenarios_toggle.add_class(VIEW_ONLY)
         self.scenarios_section = W.VBox(
             [heading(tr("scenarios.panel_title")), paragraph(tr("scenarios.panel_help")),
              self.scenarios_toggle, self.scenarios_box],

@@ -68,6 +68,22 @@ def find_widgets(
     return [w for w in walk(widget) if isinstance(w, cls) and predicate(w)]
 
 
+VIEW_ONLY = "hk-view-only"
+"""Class of a control that only changes what is shown (a case picker, "Evaluér"): it
+stays usable in a workbook the user may only read."""
+
+
+def lock_inputs(root: W.Widget) -> None:
+    """Disable every input below ``root`` (a workbook shared to read), also those built
+    later (a panel opened, results shown); controls marked :data:`VIEW_ONLY` stay."""
+    for w in walk(root):
+        if w.has_trait("disabled") and VIEW_ONLY not in getattr(w, "_dom_classes", ()):
+            w.disabled = True
+        if w.has_trait("children") and not getattr(w, "_hk_locked", False):
+            w._hk_locked = True
+            w.observe(lambda c: [lock_inputs(x) for x in c["new"]], names="children")
+
+
 def esc(text: object) -> str:
     """User text made safe for an HTML widget (never interpreted as markup)."""
     return html.escape(str(text), quote=True)
@@ -80,6 +96,16 @@ def message_html(message: str, error: bool = False) -> str:
     if error:
         return f"<p class='hk-error' role='alert'>{esc(message)}</p>"
     return f"<p class='hk-help' role='status'>{esc(message)}</p>"
+
+
+def problem_text(error: BaseException, lang: str) -> str:
+    """What went wrong, for a message in place: a refusal of access in the app's
+    language, else the error's own text."""
+    from hjemmekit.access import AccessDeniedError
+
+    if isinstance(error, AccessDeniedError):
+        return error.message(lang)
+    return str(error)
 
 
 def heading(text: str, level: int = 3) -> W.HTML:
@@ -192,6 +218,7 @@ class Fold(W.VBox):
         self.toggle = W.Button(description=show, icon="",
                                layout=W.Layout(width="auto", align_self="flex-start"))
         self.toggle.add_class("hk-fold-toggle")
+        self.toggle.add_class(VIEW_ONLY)  # opening a fold changes nothing
         self.toggle.on_click(lambda _: self.collapse() if self.is_open else self.expand())
         self.body = W.VBox(layout=W.Layout(width="100%", display="none"))
         self.body.add_class("hk-fold-body")

@@ -21,6 +21,7 @@ from hjemmekit.model import WEEKDAYS, Scenario, ScenarioRule, Workbook
 from hjemmekit.session import Session
 from hjemmekit.widgets.base import (
     STACKED,
+    VIEW_ONLY,
     css,
     esc,
     heading,
@@ -141,6 +142,7 @@ class ScenariosPanel(W.VBox):
         self.picker = W.Dropdown(description=tr("picker"), style={"description_width": "initial"},
                                  layout=W.Layout(width="auto"))
         self.picker.add_class(STACKED)
+        self.picker.add_class(VIEW_ONLY)
         self.picker.observe(lambda c: self._picked(c["new"]), names="value")
         self.new_name = W.Text(description=tr("new_name"), layout=W.Layout(width="100%"))
         self.new_name.add_class(STACKED)
@@ -170,6 +172,7 @@ class ScenariosPanel(W.VBox):
                                               style={"description_width": "initial"},
                                               layout=W.Layout(width="auto"))
         self.compare_input.add_class(STACKED)
+        self.compare_input.add_class(VIEW_ONLY)
         self.compare_input.observe(lambda c: self._compare_changed(c["new"]), names="value")
         self.results = W.HTML()
         self.charts = W.HTML()

@@ -18,7 +18,16 @@ import ipywidgets as W
 
 from hjemmekit.model import DISCUSSION_THEMES, SUITABILITY_QUESTIONS, Case, Workbook, new_id
 from hjemmekit.verdict import ANSWERS, VERDICTS, matrix_html, question_text, suggest
-from hjemmekit.widgets.base import STACKED, StepView, choice, esc, heading, paragraph, text
+from hjemmekit.widgets.base import (
+    STACKED,
+    VIEW_ONLY,
+    StepView,
+    choice,
+    esc,
+    heading,
+    paragraph,
+    text,
+)
 
 MAX_NAME = 200
 """Longest case name accepted (characters)."""
@@ -151,6 +160,7 @@ class SuitabilityView(StepView):
             layout=W.Layout(width="auto"),
         )
         self.case_picker.observe(lambda c: self.select_case(c["new"]), names="value")
+        self.case_picker.add_class(VIEW_ONLY)
         self.editor = W.VBox(self._case_editor(self.case_id), layout=W.Layout(width="100%"))
         self.cases_box.children = [self.case_picker, self.editor]
         self.refresh()

@@ -25,6 +25,7 @@ from hjemmekit.model import DATA_SOURCES, TRIAL_REFLECTIONS, Decision, Goal, Met
 from hjemmekit.session import Session
 from hjemmekit.widgets.base import (
     STACKED,
+    VIEW_ONLY,
     StepView,
     esc,
     heading,
@@ -150,6 +151,7 @@ class TrialView(StepView):
         for p in PARTS:
             b = button(tr(f"trial.part_{p}"), tooltip=tr(f"trial.part_{p}_help"))
             b.add_class("hk-part-button")
+            b.add_class(VIEW_ONLY)  # moving between parts works also when read-only
             b.on_click(lambda _, p=p: self.show_part(p))
             self.part_buttons[p] = b
         nav = W.HBox(list(self.part_buttons.values()),
@@ -198,6 +200,7 @@ class TrialView(StepView):
         nxt = PARTS[PARTS.index(part) + 1]
         b = button(self.tr("trial.part_onward", part=self.tr(f"trial.part_{nxt}")))
         b.add_class("hk-onward")
+        b.add_class(VIEW_ONLY)
         b.on_click(lambda _: self.show_part(nxt, focus=True))
         return b
 

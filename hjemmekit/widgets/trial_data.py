@@ -21,7 +21,17 @@ import ipywidgets as W
 from hjemmekit import trialdata
 from hjemmekit.i18n import day, has, number, t
 from hjemmekit.session import Session
-from hjemmekit.widgets.base import STACKED, Fold, esc, heading, message_html, paragraph
+from hjemmekit.store import StoreError
+from hjemmekit.widgets.base import (
+    STACKED,
+    VIEW_ONLY,
+    Fold,
+    esc,
+    heading,
+    message_html,
+    paragraph,
+    problem_text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -470,9 +480,6 @@ class DataPanel(W.VBox):
         """The ``io.DataSet`` evaluated on (None when there are no data)."""
         return self.trial_data.data
 
-    def folder(self) -> Any:
-        return self.session.store.data_dir(self.session.workbook.id)
-
     def reload(self) -> None:
         """Read the workbook's data again (its own files, else its example data); data
         given to the panel (a notebook's ``trialdata.load(path)``) are used until a file
@@ -539,13 +546,15 @@ class DataPanel(W.VBox):
     def add_files(self, files: Sequence[tuple[str, bytes]]) -> list[Upload]:
         """Validate and keep each file; problems are listed in place, good files stored."""
         results: list[Upload] = []
-        folder = self.folder()
+        s = self.session
         for name, content in files:
             try:
-                results.append(trialdata.add_file(folder, name, content, self.lang))
-            except Exception as e:  # noqa: BLE001 - e.g. the disk is full
+                results.append(trialdata.add_file_to(s.store, s.workbook.id, name, content,
+                                                     self.lang))
+            except Exception as e:  # noqa: BLE001 - e.g. the disk is full, or read only
+                problem = problem_text(e, self.lang)
                 results.append(trialdata.Upload(
-                    name, problems=[self.tr("upload_not_saved", name=name, problem=str(e))]))
+                    name, problems=[self.tr("upload_not_saved", name=name, problem=problem)]))
         good = [r for r in results if r.ok]
         bad = [r for r in results if not r.ok]
         html = ""
@@ -567,9 +576,11 @@ class DataPanel(W.VBox):
         last one)."""
         name = next((f.name for f in self.trial_data.files if f.kind == kind), kind)
         try:
-            removed = trialdata.remove_file(self.folder(), kind)
-        except OSError as e:
-            self.message.value = message_html(self.tr("data_failed", problem=str(e)),
+            removed = trialdata.remove_file_from(self.session.store, self.session.workbook.id,
+                                                 kind)
+        except (OSError, StoreError) as e:
+            self.message.value = message_html(self.tr("data_failed",
+                                                      problem=problem_text(e, self.lang)),
                                               error=True)
             return False
         if removed:
@@ -600,6 +611,7 @@ class EvaluationPanel(W.VBox):
         self.evaluation: Evaluation | None = None
         self.button = button(self.tr("evaluate"), button_style="primary", icon="")
         self.button.on_click(lambda _: self.evaluate())
+        self.button.add_class(VIEW_ONLY)
         self.message = W.HTML()
         self.findings = W.HTML()
         self.checks = W.HTML()
@@ -614,6 +626,7 @@ class EvaluationPanel(W.VBox):
         self.dialogue = W.HTML()
         self.measure = W.Dropdown(description=self.tr("units_measure"), options=[])
         self.measure.add_class(STACKED)
+        self.measure.add_class(VIEW_ONLY)
         self.measure.observe(lambda _: self._show_units(), names="value")
         self.units = W.HTML()
         self.charts = W.HTML()

@@ -490,6 +490,7 @@ def ui() -> SimpleNamespace:
         create_workbook=create_workbook,
         open_workbook=open_workbook,
         workbook_id=workbook_id,
+        start_server=start_server,
     )
 
 

@@ -213,3 +213,34 @@ def test_hidden_figures_stay_hidden_in_the_sentences_and_checks(example: Session
     view.show_part("reflection")
     assert "Skjult Koncentration" in _text(view.reflection_findings.value)
     assert "0,44" not in view.reflection_findings.value
+
+
+def test_a_workbook_shared_to_read_moves_between_parts_but_changes_nothing(tmp_path):
+    from hjemmekit.access import GuardedStore, Identity
+    from hjemmekit.session import copy_example
+    from hjemmekit.store import WorkbookStore
+    from hjemmekit.widgets.base import VIEW_ONLY, walk
+
+    raw = WorkbookStore(tmp_path / "store")
+    alice = GuardedStore(raw, Identity("alice", frozenset()))
+    wb = copy_example(alice, "mellemstor-besluttet")
+    alice.share(wb.id, kind="user", name="bob", access="read")
+    bobs = GuardedStore(raw, Identity("bob", frozenset()))
+    app = App(Session(bobs, bobs.open(wb.id), autosave_delay=0), step=4)
+    view = app.view
+    assert view.response_rate.disabled  # the trial size's inputs are locked
+    for part in PARTS:
+        button = view.part_buttons[part]
+        assert not button.disabled  # moving between parts still works
+        button.click()
+        inputs = [w for w in walk(view.parts[part]) if w.has_trait("disabled")
+                  and VIEW_ONLY not in w._dom_classes]
+        assert all(w.disabled for w in inputs), part  # built late, locked too
+    view.show_part("results")
+    panel = view.evaluation_panel
+    assert view.evaluation is not None  # evaluating changes nothing stored
+    assert not panel.tables_fold.toggle.disabled
+    panel.tables_fold.toggle.click()
+    assert panel.tables_fold.is_open
+    onward = _find(view.parts["results"], W.Button, lambda w: "hk-onward" in w._dom_classes)
+    assert not onward[0].disabled
