@@ -91,13 +91,13 @@ def test_the_heading_says_where_one_is_and_the_app_remembers_the_part(session: S
     assert "Step 5 of 5 · Results" in app.heading.value
 
 
-def test_the_address_opens_a_part(session: Session, monkeypatch):
+def test_the_address_opens_a_part(session: Session, store, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", f"workbook={session.workbook.id}&step=5&part=data")
-    app = launch(str(session.store.directory))
+    app = launch(str(store.directory))
     assert app.view.part == "data" and list(app.view.parts) == ["data"]
     assert "Trin 5 af 5 · Data" in app.heading.value
     monkeypatch.setenv("QUERY_STRING", f"workbook={session.workbook.id}&step=5&part=nope")
-    assert launch(str(session.store.directory)).view.part == "design"
+    assert launch(str(store.directory)).view.part == "design"
 
 
 def test_fold_builds_its_body_once_and_says_whether_it_is_open():
