@@ -41,6 +41,7 @@ browser: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_evaluate.py
+	$(BIN)/python benchmarks/bench_import.py
 
 # Re-pin every dependency to what is installed now (after changing pyproject.toml).
 lock:

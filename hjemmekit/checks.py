@@ -361,10 +361,10 @@ def _response_rates(ev: Evaluation, data: Any) -> Check:
         fig[f"headcount_{gname}"] = heads[g]
         for p, pname in ((0, "baseline"), (1, "during")):
             m = (group == g) & (period == p)
-            _, inv = np.unique(wave[m], return_inverse=True)
-            per_wave = np.bincount(inv.reshape(-1), weights=answers[m]) if m.any() else []
-            if len(per_wave) == 0:
+            if not m.any():
                 return Check(code, "not_possible", None, reason="no_data")
+            w = wave[m]
+            per_wave = np.bincount(w, weights=answers[m])[np.bincount(w) > 0]
             if (np.asarray(per_wave) < k).any():
                 return Check(code, "not_possible", None, reason="hidden")
             mean = float(np.mean(per_wave))

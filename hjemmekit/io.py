@@ -58,6 +58,7 @@ import pandas as pd
 
 from hjemmekit.codes import factorize
 from hjemmekit.i18n import number, t
+from hjemmekit.sickperiods import days_from_hours, quarter_of, quarter_rows, spread_quarters
 
 __all__ = [
     "COLUMN_NAMES",
@@ -109,6 +110,7 @@ COLUMN_NAMES: dict[str, dict[str, list[str]]] = {
         "month": ["måned"],
         "fte": ["årsværk"],
         "sick_days": ["sygedage", "sygefraværsdage", "fraværsdage"],
+        "sick_hours": ["sygetimer", "sygefraværstimer", "fraværstimer"],
     },
     "production": {
         "unit": ["enhed", "afdeling"],
@@ -158,7 +160,8 @@ _SPEC: dict[str, dict[str, tuple[str, bool, bool]]] = {
         "unit": ("text", True, True),
         "month": ("month", True, True),
         "fte": ("count", True, True),
-        "sick_days": ("count", True, True),
+        "sick_days": ("count", False, True),  # or sick_hours (hjemmekit.sickperiods)
+        "sick_hours": ("count", False, True),
     },
     "production": {
         "unit": ("text", True, True),
@@ -1014,6 +1017,8 @@ def _date_value(u: Any, xlsx: bool, months: bool) -> Any:
 
 
 def _month_value(u: Any, xlsx: bool) -> Any:
+    if quarter := quarter_of(u):  # 2026-Q1: its first month (spread by sickperiods)
+        return _day(quarter[0], 3 * quarter[1] - 2, 1)
     value = _date_value(u, xlsx, months=True)
     if isinstance(value, np.datetime64):
         return value.astype("datetime64[M]").astype("datetime64[ns]")
@@ -1079,6 +1084,8 @@ def _missing_columns(
     missing = False
     shown = ", ".join(f"'{h}'" for h in headers if h)
     for canonical, (_, required, _) in _SPEC[kind].items():
+        if kind == "sickleave" and canonical == "sick_days" and "sick_hours" not in found:
+            required = True  # sick days, or sick hours
         if required and canonical not in found:
             missing = True
             aliases = ", ".join(f"'{a}'" for a in COLUMN_NAMES[kind][canonical])
@@ -1226,11 +1233,14 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             out[header] = _background(s, distinct)
             background.append(header)
 
-    if kind == "sickleave" and "fte" in found and "sick_days" in found:
+    if kind == "sickleave":
+        days_from_hours(out, found)
+    if kind == "sickleave" and "fte" in found and ("sick_days" in found or "sick_hours" in found):
         fte, days = out["fte"], out["sick_days"]
         with np.errstate(invalid="ignore"):
             implausible = days > np.maximum(fte, 0) * MAX_SICK_DAYS_PER_FTE
-        col.rows(implausible, raw.headers[found["sick_days"]], "implausible_sick_days",
+        col.rows(implausible, raw.headers[found.get("sick_days", found.get("sick_hours", 0))],
+                 "implausible_sick_days",
                  lambda row: {"days": _fmt(days[row]), "most": _fmt(MAX_SICK_DAYS_PER_FTE),
                               "fte": _fmt(fte[row])})
 
@@ -1264,6 +1274,8 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         order = ["date", "unit", "role", *questions, "home_days_wanted", "home_days_actual"]
     order += background
     result = pd.DataFrame({c: out[c] for c in order}, index=pd.RangeIndex(n), copy=False)
+    if kind == "sickleave" and "month" in found:
+        result = spread_quarters(result, quarter_rows(raw_of(found["month"])))
     result.attrs["kind"] = kind
     if kind == "survey":
         result.attrs["questions"] = list(questions)

@@ -106,12 +106,16 @@ class PowerInputs:
             raise PowerError("the intra-unit correlation must be from 0 to below 1")
         if any(x < 0 for x in (*self.trial_sizes, *self.comparison_sizes)):
             raise PowerError("a headcount is negative")
+        # Σ headcount and Σ headcount² per group, once (a state has thousands of units)
+        object.__setattr__(self, "_sums", {
+            g: (math.fsum(sizes), math.fsum(x * x for x in sizes))
+            for g, sizes in (("trial", self.trial_sizes), ("comparison", self.comparison_sizes))})
 
     def cells(self) -> dict[str, tuple[float, float]]:
         """Per cell ``"trial_baseline"``, ...: (answer sets, design effect)."""
         out = {}
-        for g, sizes in (("trial", self.trial_sizes), ("comparison", self.comparison_sizes)):
-            h, h2 = sum(sizes), sum(x * x for x in sizes)
+        for g in ("trial", "comparison"):
+            h, h2 = self._sums[g]  # type: ignore[attr-defined]
             for p, w in (("baseline", self.waves_baseline), ("during", self.waves_trial)):
                 n = h * self.response_rate * w
                 m = self.response_rate * w * h2 / h if h > 0 else 0.0
@@ -121,8 +125,8 @@ class PowerInputs:
     def to_dict(self) -> dict[str, Any]:
         return {"units_trial": len(self.trial_sizes),
                 "units_comparison": len(self.comparison_sizes),
-                "headcount_trial": sum(self.trial_sizes),
-                "headcount_comparison": sum(self.comparison_sizes),
+                "headcount_trial": self._sums["trial"][0],  # type: ignore[attr-defined]
+                "headcount_comparison": self._sums["comparison"][0],  # type: ignore[attr-defined]
                 "response_rate": self.response_rate, "waves_baseline": self.waves_baseline,
                 "waves_trial": self.waves_trial, "icc": self.icc}
 

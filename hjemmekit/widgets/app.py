@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import importlib
+import logging
 import os
+import sys
 import urllib.parse
 from typing import Any
 
@@ -252,13 +254,21 @@ class App(W.VBox):
         self.share_list.children = rows
 
     def share(self) -> bool:
-        """Share with the user or group named in the form (owner only)."""
-        name = self.share_name.value.strip()
-        if not name:
-            self.share_message.value = self._message(self.tr("app.share_name_missing"), True)
+        """Share with the user or group named in the form (owner only). A user name is
+        lower-cased as JupyterHub does (``Bob`` reaches bob); a group name is kept as
+        typed. A name that cannot be one gets a message in place."""
+        from hjemmekit.access import ShareNameError, share_name
+
+        kind, level = self.share_kind.value, self.share_access.value
+        try:
+            if not self.share_name.value.strip():
+                raise ValueError(self.tr("app.share_name_missing"))
+            name = share_name(kind, self.share_name.value)
+        except ValueError as e:
+            text = e.message(self.session.lang) if isinstance(e, ShareNameError) else str(e)
+            self.share_message.value = self._message(text, True)
             self.share_name.focus()
             return False
-        kind, level = self.share_kind.value, self.share_access.value
         ok = self.session.share(kind, name, level)
         if ok:  # the form is ready for the next one, at the safer level
             self.share_name.value = ""
@@ -594,6 +604,19 @@ class App(W.VBox):
         )
 
 
+def log_to_server() -> None:
+    """Send hjemmekit's log (e.g. ``hjemmekit.access``'s refusals) to the kernel
+    process's own stderr, which the server's log shows, never into the page."""
+    log = logging.getLogger("hjemmekit")
+    if log.handlers:
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s %(name)s] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def launch(store_dir: str | None = None) -> App | W.VBox:
     """The app as ``workbook/app.ipynb`` shows it, configured from the environment.
 
@@ -607,6 +630,7 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
     """
     from hjemmekit.store_client import StoreUnavailableError
 
+    log_to_server()
     query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
     try:
         session = start_session(
@@ -615,8 +639,6 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
             example=os.environ.get("HJEMMEKIT_EXAMPLE") or None,
         )
     except StoreUnavailableError as e:
-        import logging
-
         logging.getLogger("hjemmekit.app").error("store service: %s (%s)", e, e.detail)
         return W.VBox([css(), W.HTML(message_html(str(e), error=True))])
     step = (query.get("step") or ["1"])[0]

@@ -366,9 +366,10 @@ def test_kill_during_saves_loses_nothing_confirmed(tmp_path: Path) -> None:
     confirmed_rev, confirmed_marker = store.save(wb).revision, "start"
     rng = random.Random(20261127)
     kills = rolled_forward = left_temps = recovered = 0
-    target, budget = 100, 45.0
+    # At least `least` kills however slow the machine is; up to `target` within the budget.
+    least, target, budget = 50, 100, 45.0
     started = time.monotonic()
-    while kills < target and time.monotonic() - started < budget:
+    while kills < least or (kills < target and time.monotonic() - started < budget):
         child = subprocess.Popen(
             [sys.executable, str(WORKER), "loop", str(store.directory), wb.id],
             stdout=subprocess.PIPE,
@@ -421,7 +422,7 @@ def test_kill_during_saves_loses_nothing_confirmed(tmp_path: Path) -> None:
         f"temp files left {left_temps}x, history ahead of main {rolled_forward}x, "
         f"recovered {recovered}x"
     )
-    assert kills >= 50
+    assert kills >= least
     for entry in store.history(wb.id):
         store.open_revision(wb.id, entry.revision)  # every kept revision is valid
 
