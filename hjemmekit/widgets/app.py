@@ -46,19 +46,24 @@ STEP_VIEWS: dict[str, type[StepView]] = {
 }
 
 
-def step_view(step: str, session: Session) -> StepView:
-    """The view of one step."""
-    return STEP_VIEWS[step](session)
+def step_view(step: str, session: Session, part: str | None = None) -> StepView:
+    """The view of one step. ``part``: the part to show first, for a step in parts (step 5)."""
+    cls = STEP_VIEWS[step]
+    if part and "part" in cls.class_trait_names():
+        return cls(session, part=part)
+    return cls(session)
 
 
 class App(W.VBox):
     """The whole workbook app over one :class:`Session`."""
 
-    def __init__(self, session: Session, step: int = 0) -> None:
+    def __init__(self, session: Session, step: int = 0, part: str | None = None) -> None:
         super().__init__(layout=W.Layout(max_width="1100px", margin="0 auto", padding="0 16px"))
         self.add_class("hk-app")
         self.session = session
         self.step = step
+        self.parts: dict[int, str] = {step: part} if part else {}
+        """The part last shown of each step in parts (kept while the app runs)."""
         session.observe(self._on_session)
         self.render()
 
@@ -565,17 +570,34 @@ class App(W.VBox):
 
     def _show_step(self) -> None:
         step = progress.STEPS[self.step]
+        view = step_view(step, self.session, self.parts.get(self.step))
+        self.view = view
+        if view.has_trait("part"):
+            view.observe(self._on_part, names="part")
+        self._show_heading()
+        self.body.children = [view]
         n = len(progress.STEPS)
-        self.heading.value = (
-            f"<h2 class='hk-step-title'><span class='hk-step-no'>"
-            f"{esc(self.tr('app.step_of', no=self.step + 1, total=n))}</span> "
-            f"{esc(self.tr(f'steps.{step}_title'))}</h2>"
-        )
-        self.body.children = [step_view(step, self.session)]
         if self.session.read_only:  # shared to read: every input of the step disabled
             lock_inputs(self.body)
         self.prev.disabled = self.step == 0
         self.next.disabled = self.step == n - 1
+
+    def _on_part(self, change: dict[str, Any]) -> None:
+        self.parts[self.step] = change["new"]
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        """The step's heading: "Trin 5 af 5 · Resultater" above the guidance's title."""
+        step = progress.STEPS[self.step]
+        n = len(progress.STEPS)
+        part = getattr(self.view, "part", None) if self.view.has_trait("part") else None
+        where = (self.tr("app.step_of_part", no=self.step + 1, total=n,
+                         part=self.tr(f"{step}.part_{part}")) if part
+                 else self.tr("app.step_of", no=self.step + 1, total=n))
+        self.heading.value = (
+            f"<h2 class='hk-step-title'><span class='hk-step-no'>{esc(where)}</span> "
+            f"{esc(self.tr(f'steps.{step}_title'))}</h2>"
+        )
 
 
 def log_to_server() -> None:
@@ -597,8 +619,10 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
     ``HJEMMEKIT_STORE`` names the store folder (``HJEMMEKIT_STORE_URL`` the hub's store
     service instead; see :func:`hjemmekit.access.open_store`), ``HJEMMEKIT_EXAMPLE`` an
     example workbook to copy when the store is empty; ``?workbook=ID`` in the page's
-    address opens that workbook if the user may open it. When the store service cannot
-    be reached, a message in place of the app says so (no traceback).
+    address opens that workbook if the user may open it, ``&step=N`` (1-5) at that step,
+    ``&part=P`` at that part of it (step 5: ``design``, ``data``, ``results``,
+    ``reflection``). When the store service cannot be reached, a message in place of the
+    app says so (no traceback).
     """
     from hjemmekit.store_client import StoreUnavailableError
 
@@ -614,4 +638,5 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
         logging.getLogger("hjemmekit.app").error("store service: %s (%s)", e, e.detail)
         return W.VBox([css(), W.HTML(message_html(str(e), error=True))])
     step = (query.get("step") or ["1"])[0]
-    return App(session, step=int(step) - 1 if step.isdigit() else 0)
+    part = (query.get("part") or [None])[0]
+    return App(session, step=int(step) - 1 if step.isdigit() else 0, part=part)
