@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_evaluate.py
 	$(BIN)/python benchmarks/bench_hosting.py
+	$(BIN)/python benchmarks/bench_import.py
 
 # Re-pin every dependency to what is installed now (after changing pyproject.toml).
 lock:

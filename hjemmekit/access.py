@@ -14,7 +14,10 @@ everything, as before hosting. On JupyterHub, a workbook without an owner (made 
 hosting) is opened by nobody until an administrator gives it one (``hjemmekit owner``).
 
 Plain Python, no widgets. Denials raise :class:`AccessDeniedError` and are logged
-(logger ``hjemmekit.access``) with the user, the workbook id and what was asked.
+(logger ``hjemmekit.access``) with the user, the workbook id and what was asked. On a
+hub, asking for an id under which nothing is stored is denied in exactly the same way
+(the same error, message and log line), so nobody can probe which ids exist; locally
+it is a :class:`~hjemmekit.store.NotFoundError` as before.
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from hjemmekit.model import (
     ShareAccess,
     ShareKind,
     Workbook,
-    format_validation_error,
     load_workbook,
     new_id,
 )
@@ -58,11 +60,13 @@ __all__ = [
     "GuardedStore",
     "Identity",
     "Needed",
+    "ShareNameError",
     "access_of",
     "allows",
     "current_identity",
     "open_store",
     "set_owner",
+    "share_name",
     "valid_data_file_name",
 ]
 
@@ -184,6 +188,38 @@ class AccessDeniedError(StoreError, PermissionError):
         return t(f"access.denied_{self.needed}", lang, id=self.workbook_id)
 
 
+class ShareNameError(ValueError):
+    """A name that cannot be a JupyterHub user or group name. ``str()`` is English;
+    :meth:`message` gives the text in the app's language."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind = kind
+        self.name = name
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "da") -> str:
+        shown = self.name if len(self.name) <= 60 else self.name[:59] + "…"
+        key = "group" if self.kind == "group" else "user"
+        return t(f"access.share_name_invalid_{key}", lang, name=shown)
+
+
+def share_name(kind: ShareKind, name: str) -> str:
+    """The name a share is stored under. JupyterHub normalises user names to lower case,
+    so a user name is stripped and lower-cased (``" Bob "`` -> ``bob``); group names are
+    case-sensitive on JupyterHub and only stripped. ShareNameError if it cannot be a
+    name (empty, a space, ``/`` or ``\\``, more than 200 characters)."""
+    if kind not in get_args(ShareKind):
+        raise ValueError(f"share: kind {kind!r} is not known")
+    text = str(name).strip()
+    if kind == "user":
+        text = text.lower()
+    try:
+        Share(kind=kind, name=text)
+    except ValidationError:
+        raise ShareNameError(kind, str(name).strip()) from None  # as typed
+    return text
+
+
 # --- The guarded store ----------------------------------------------------------------------
 
 
@@ -240,10 +276,23 @@ class GuardedStore:
             return "owner"
         return None if workbook is None else access_of(self.identity, workbook)
 
+    def _missing(
+        self, err: NotFoundError, workbook_id: str, needed: Needed, action: str
+    ) -> StoreError:
+        """What to raise when nothing is stored under the id: locally the NotFoundError;
+        on a hub the same denial (and log line) as for a workbook the user may not
+        open, so that nobody learns which ids exist."""
+        if self.identity.local:
+            return err
+        return self._deny(workbook_id, needed, action)
+
     def _require(self, workbook_id: str, needed: Needed, action: str) -> Workbook | None:
         """Check ``needed`` against the stored workbook; return it (None: unreadable,
-        which only the local user gets past)."""
-        stored = self._stored(workbook_id)
+        which only the local user gets past). Nothing stored: see :meth:`_missing`."""
+        try:
+            stored = self._stored(workbook_id)
+        except NotFoundError as e:
+            raise self._missing(e, workbook_id, needed, action) from None
         if not allows(self._level_of(stored), needed):
             raise self._deny(workbook_id, needed, action)
         return stored
@@ -261,7 +310,8 @@ class GuardedStore:
         return out
 
     def access(self, workbook_id: str) -> AccessLevel | None:
-        """What the user may do with a workbook (None: nothing, or there is none)."""
+        """What the user may do with a workbook (None: nothing, or there is none; the
+        two are not told apart)."""
         try:
             return self._level_of(self._stored(workbook_id))
         except NotFoundError:
@@ -273,10 +323,13 @@ class GuardedStore:
 
     def open(self, workbook_id: str) -> Workbook:
         """The current revision; AccessDeniedError if the user may not read it (checked
-        before anything of it is returned, a damaged file's message included)."""
+        before anything of it is returned, a damaged file's message included), or, on a
+        hub, if there is none."""
         self._check_id(workbook_id)
         try:
             wb = self.store.open(workbook_id)
+        except NotFoundError as e:
+            raise self._missing(e, workbook_id, "read", "open") from None
         except DocumentError:  # damaged or newer: whoever may read it gets the message
             self._require(workbook_id, "read", "open")
             raise
@@ -290,6 +343,8 @@ class GuardedStore:
         self._check_id(workbook_id)
         try:
             wb = self.store.recover(workbook_id)
+        except NotFoundError as e:
+            raise self._missing(e, workbook_id, "read", "recover") from None
         except DocumentError:
             self._require(workbook_id, "read", "recover")
             raise
@@ -313,8 +368,10 @@ class GuardedStore:
         """Save a new revision (``WorkbookStore.save``) if the user may edit it.
 
         ``by`` is the user; owner and shares are those of the stored revision (only
-        :meth:`share` and :meth:`unshare` change them). A workbook not yet in the store
-        becomes the user's own. ConflictError as the store raises it.
+        :meth:`share` and :meth:`unshare` change them). Locally, a workbook not yet in
+        the store becomes the user's own; on a hub new workbooks come only from
+        :meth:`create`, :meth:`copy` and :meth:`import_document` (so a save cannot probe
+        which ids exist either). ConflictError as the store raises it.
         """
         workbook_id = self._check_id(workbook.id)
         try:
@@ -371,13 +428,12 @@ class GuardedStore:
         self, workbook_id: str, *, kind: ShareKind, name: str, access: ShareAccess
     ) -> Workbook:
         """Share with a user or group, to read or to edit (owner only); a share with the
-        same user or group is replaced. Returns the saved workbook (a new revision)."""
+        same user or group is replaced. The name as :func:`share_name` makes it
+        (ShareNameError if it cannot be one). Returns the saved workbook (a new
+        revision)."""
         if kind not in get_args(ShareKind) or access not in get_args(ShareAccess):
             raise ValueError(f"share: kind {kind!r} / access {access!r} is not known")
-        try:
-            new = Share(kind=kind, name=str(name).strip(), access=access)
-        except ValidationError as e:
-            raise ValueError(format_validation_error(e)) from None
+        new = Share(kind=kind, name=share_name(kind, name), access=access)
         wb = self._owned(workbook_id, "share")
         if kind == "user" and new.name == wb.owner:
             return wb
@@ -390,9 +446,15 @@ class GuardedStore:
 
     def unshare(self, workbook_id: str, *, kind: ShareKind, name: str) -> Workbook:
         """Stop sharing with a user or group (owner only). Returns the workbook (a new
-        revision if a share was removed)."""
+        revision if a share was removed). The name as stored, or as :func:`share_name`
+        makes it."""
         wb = self._owned(workbook_id, "unshare")
-        shares = [s for s in wb.shares if (s.kind, s.name) != (kind, str(name).strip())]
+        names = {str(name).strip()}
+        try:
+            names.add(share_name(kind, name))
+        except ValueError:
+            pass  # not a name a share is made under now: only the stored one matches
+        shares = [s for s in wb.shares if not (s.kind == kind and s.name in names)]
         if len(shares) == len(wb.shares):
             return wb
         wb.shares = shares
@@ -402,7 +464,13 @@ class GuardedStore:
         return saved
 
     def _owned(self, workbook_id: str, action: str) -> Workbook:
-        wb = self.store.open(self._check_id(workbook_id))
+        try:
+            wb = self.store.open(self._check_id(workbook_id))
+        except NotFoundError as e:
+            raise self._missing(e, workbook_id, "owner", action) from None
+        except DocumentError:  # damaged: only its owner learns that
+            self._require(workbook_id, "owner", action)
+            raise
         if not allows(self._level_of(wb), "owner"):
             raise self._deny(workbook_id, "owner", action)
         return wb

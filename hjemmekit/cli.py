@@ -142,10 +142,22 @@ def _evaluate(args: argparse.Namespace) -> int:
             gc.enable()
 
 
+def _import(args: argparse.Namespace) -> int:
+    _tune_malloc()  # big exports: as for evaluate
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from hjemmekit.exports.command import import_command
+
+    return import_command(
+        args.sources, args.output, unit=args.unit, role=args.role, managers=args.manager,
+        date_column=args.date, scale=args.scale, profile_file=args.profile,
+        save_profile=args.save_profile,
+    )
+
+
 def _examples(args: argparse.Namespace) -> int:
     from hjemmekit.examples import examples_command
 
-    return examples_command(size=args.size, seed=args.seed, out=args.out)
+    return examples_command(size=args.size, seed=args.seed, out=args.out, exports=args.exports)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -267,6 +279,29 @@ def build_parser() -> argparse.ArgumentParser:
                    "example data, if it names one)")
     p.set_defaults(func=_report)
 
+    p = sub.add_parser(
+        "import", help="turn a survey tool's export (SurveyXact, Microsoft Forms, SPSS, "
+        "Google Forms) into a survey file")
+    p.add_argument("sources", metavar="SOURCE", nargs="+",
+                   help="the export: one file, or SurveyXact's dataset, structure and labels "
+                   "CSV files")
+    p.add_argument("-o", "--output", metavar="FILE", required=True,
+                   help="survey file to write (CSV)")
+    p.add_argument("--unit", metavar="COLUMN", help="the column giving each respondent's unit")
+    p.add_argument("--role", metavar="COLUMN", help="the column giving the role")
+    p.add_argument("--manager", metavar="VALUE", action="append",
+                   help="an answer of the role column that means manager (repeat for more)")
+    p.add_argument("--date", metavar="COLUMN",
+                   help="the column giving the date (default: the completion time), or "
+                   "YYYY-MM-DD for every answer set")
+    p.add_argument("--scale", metavar="NAME|FILE",
+                   help="answer scale: auto (default), agree-da, agree-en, satisfaction-da, "
+                   "satisfaction-en, extent-da, extent-en, 0-10, or a CSV/JSON file of "
+                   "label,score")
+    p.add_argument("--profile", metavar="FILE", help="read the whole mapping from a profile")
+    p.add_argument("--save-profile", metavar="FILE", help="write the mapping used to a profile")
+    p.set_defaults(func=_import)
+
     p = sub.add_parser("examples", help="generate an example organisation's data")
     p.add_argument(
         "--size", choices=("small", "medium", "large", "state"), default="small",
@@ -274,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--out", metavar="DIR", default=".", help="output folder (default .)")
+    p.add_argument("--exports", action="store_true",
+                   help="also write the survey as SurveyXact, Microsoft Forms, SPSS and "
+                   "Google Forms export it, into DIR/exports")
     p.set_defaults(func=_examples)
     return parser
 

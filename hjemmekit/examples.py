@@ -862,9 +862,13 @@ def write(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
     return paths
 
 
-def examples_command(size: str = "small", seed: int = 1, out: str | Path = ".") -> int:
+def examples_command(
+    size: str = "small", seed: int = 1, out: str | Path = ".", exports: bool = False
+) -> int:
     """``hjemmekit examples``: generate and write one example; 0 on success, 1 if the
-    output folder cannot be used, 2 for an unknown size."""
+    output folder cannot be used, 2 for an unknown size. ``exports``: also write the
+    survey as SurveyXact, Microsoft Forms, SPSS and Google Forms export it, into
+    ``exports/`` (``hjemmekit.example_exports``)."""
     if size not in SIZES:
         print(
             f"hjemmekit examples: unknown size {size!r}; choose one of {', '.join(SIZES)}",
@@ -894,4 +898,15 @@ def examples_command(size: str = "small", seed: int = 1, out: str | Path = ".") 
     print(f"Wrote the {size} example ({employees:,} employees, seed {seed}) to {target}:")
     for path, frame in zip(paths, frames.values(), strict=True):
         print(f"  {path.name}: {len(frame):,} rows")
+    if exports:
+        from hjemmekit.example_exports import write_exports
+
+        try:
+            written = write_exports(frames["survey"], list(frames["units"]["unit"]),
+                                    target / "exports", seed=seed)  # fmt: skip
+        except OSError as e:
+            print(f"hjemmekit examples: {target / 'exports'}: cannot write ({e.strerror})",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        print(f"  exports/: the survey as survey tools export it ({len(written)} files)")
     return 0

@@ -90,6 +90,15 @@ ARRANGEMENT_REFLECTIONS = ("ad_hoc_need", "fixed_need", "meeting_rules")
 # Step 5: trial.
 DataSource = Literal["survey", "dialogue", "production", "sickleave"]
 DATA_SOURCES: tuple[DataSource, ...] = ("survey", "dialogue", "production", "sickleave")
+ExportTool = Literal["surveyxact", "forms", "spss", "google"]
+WaveRule = Literal["day", "month", "export"]
+DEFAULT_MISSING_LABELS: tuple[str, ...] = (
+    "Ved ikke", "Ved ikke/ikke relevant", "Ikke relevant", "Ønsker ikke at svare",
+    "Vil ikke svare", "Ikke besvaret", "Kan ikke svare", "Har ingen mening",
+    "Don't know", "Do not know", "Dont know", "Not relevant", "Not applicable", "N/A",
+    "Prefer not to say", "Prefer not to answer", "No answer", "Not answered",
+)  # fmt: skip
+"""Answer labels that are missing answers by default (an import profile's ``missing``)."""
 TRIAL_REFLECTIONS = (
     "attention_points",
     "performance",
@@ -361,6 +370,56 @@ class PrivacySettings(_Model):
     """Fewest årsværk on average behind a shown sick-leave figure."""
 
 
+class TrialSize(_Model):
+    """The assumptions behind "how big must the trial be" (step 5, before any data)."""
+
+    response_rate: float = Field(default=0.7, gt=0, le=1)
+    """Expected share of the employees who answer each survey wave (0-1)."""
+    waves_baseline: int | None = Field(default=None, ge=1, le=36)
+    """Survey waves planned in the baseline period (None: one a month of the period)."""
+    waves_trial: int | None = Field(default=None, ge=1, le=36)
+    """Survey waves planned in the trial period (None: one a month of the period)."""
+
+
+class ImportProfile(_Model):
+    """How a survey tool's export becomes a survey file (``hjemmekit.exports``).
+
+    Columns are named by their key in the export: the variable name for SurveyXact and
+    SPSS, the header for Microsoft Forms and Google Forms. Saved in the workbook so that
+    the next wave of the same survey imports in one click.
+    """
+
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    name: str = Field(default="", max_length=200)
+    tool: ExportTool | None = None
+    date: str | None = None
+    """The column giving the date; None: the completion time."""
+    date_value: Date | None = None
+    """One date for every answer set, instead of a column."""
+    waves: WaveRule = "day"
+    """Answer sets dated by their day, by the first day answered in their month
+    (``month``), or all by the export's first day (``export``)."""
+    unit: str | None = None
+    role: str | None = None
+    managers: list[str] = Field(default_factory=list)
+    """Answers of the role column that mean manager (every other answer: employee)."""
+    questions: list[str] = Field(default_factory=list)
+    names: dict[str, str] = Field(default_factory=dict)
+    """Column name in the survey file per column key (default: the variable name or
+    header)."""
+    home_days_wanted: str | None = None
+    home_days_actual: str | None = None
+    background: list[str] = Field(default_factory=list)
+    scale_name: str = "auto"
+    """A built-in scale (``hjemmekit.exports.scales.SCALES``) or ``auto`` (all)."""
+    scale: dict[str, float | None] = Field(default_factory=dict)
+    """Answer label -> score, before the built-in scale; None: a missing answer."""
+    reversed: list[str] = Field(default_factory=list)
+    """Question columns scored the other way round (5 -> 1 on 1-5, 10 -> 0 on 0-10)."""
+    missing: list[str] = Field(default_factory=lambda: list(DEFAULT_MISSING_LABELS))
+    """Answer labels that are missing answers ("Ved ikke", "Don't know", ...)."""
+
+
 class TrialStep(_Model):
     baseline_start: Date | None = None
     baseline_end: Date | None = None
@@ -374,9 +433,13 @@ class TrialStep(_Model):
     reflections: dict[str, str] = Field(default_factory=dict)
     conclusions: Text = ""
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    size: TrialSize = Field(default_factory=TrialSize)
+    """Expected response rate and survey waves, for the smallest detectable effect."""
     example_data: str | None = Field(default=None, pattern=r"^[a-z0-9_-]{1,40}$")
     """A bundled example data folder (``data/examples/<name>``) used until the workbook
     has data files of its own (e.g. ``"medium"``)."""
+    import_profiles: list[ImportProfile] = Field(default_factory=list)
+    """Mappings of survey-tool exports to the survey file, one per survey."""
 
 
 # --- Decision log and the document ----------------------------------------------------

@@ -30,6 +30,7 @@ from hjemmekit.access import (
     AccessDeniedError,
     AccessLevel,
     GuardedStore,
+    ShareNameError,
     current_identity,
     open_store,
 )
@@ -338,6 +339,9 @@ class Session:
             return False
         except ConflictError:
             self._set_status("conflict", "app.status_conflict")
+            return False
+        except ShareNameError as e:
+            self._set_status("error", "app.status_share_failed", problem=e.message(self.lang))
             return False
         except (StoreError, ValueError, OSError) as e:
             self._set_status("error", "app.status_share_failed", problem=str(e))

@@ -216,6 +216,10 @@ class RemoteStore:
         if code == "too_large":
             return DataFileTooLargeError(message)
         if code == "bad_request":
+            if isinstance(body.get("share_name"), str):
+                from hjemmekit.access import ShareNameError
+
+                return ShareNameError(str(body.get("share_kind")), body["share_name"])
             return ValueError(message)
         if code in ("not_authenticated", "not_allowed", "hub_unavailable"):
             return StoreUnavailableError(code, self.lang, detail=message)

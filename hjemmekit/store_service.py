@@ -38,7 +38,9 @@ The API (JSON unless said; ``{id}`` a workbook id; all under the prefix)::
 
 Errors are JSON ``{"error": code, "message": text, ...}``: 400 ``bad_request``, 401
 ``not_authenticated``, 403 ``not_allowed`` (token without access to the service) or
-``denied`` (the access rules; logged), 404 ``not_found``, 409 ``conflict`` (a stale base
+``denied`` (the access rules; logged; the same for an id under which nothing is stored,
+so that nobody can probe which ids exist), 404 ``not_found`` (no such call, or a data
+file or revision of a workbook the caller may read), 409 ``conflict`` (a stale base
 revision: ``workbook_id``, ``revision``, ``base``, ``updated``, ``by``) or ``damaged``
 (``workbook_id``, ``reason``, ``newest_good``), 413 ``too_large``, 422 ``document``,
 503 ``busy``, 500 ``internal``. Messages are Danish unless the request's
@@ -69,7 +71,13 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
-from hjemmekit.access import AccessDeniedError, GuardedStore, Identity, valid_data_file_name
+from hjemmekit.access import (
+    AccessDeniedError,
+    GuardedStore,
+    Identity,
+    ShareNameError,
+    valid_data_file_name,
+)
 from hjemmekit.i18n import number, t
 from hjemmekit.model import DocumentError, Workbook, load_workbook
 from hjemmekit.store import (
@@ -305,6 +313,9 @@ class BaseHandler(web.RequestHandler):
             return ApiError(503, "busy", str(exc))
         if isinstance(exc, DocumentError):
             return ApiError(422, "document", self._no_path(str(exc)))
+        if isinstance(exc, ShareNameError):
+            return ApiError(400, "bad_request", exc.message(self.lang),
+                            share_kind=exc.kind, share_name=exc.name)
         if isinstance(exc, ValueError):
             return ApiError(400, "bad_request", str(exc))
         if isinstance(exc, web.HTTPError):

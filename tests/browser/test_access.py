@@ -138,3 +138,38 @@ def test_alice_shares_with_a_group_and_sees_who_saved(hub_like, new_page, ui):
     store = WorkbookStore(hub_like["store"])
     shares = {(s.kind, s.name, s.access) for s in store.open(hub_like["shared"]).shares}
     assert shares == {("user", "bob", "read"), ("group", "ledelse", "edit")}
+
+
+def test_a_missing_id_looks_like_a_forbidden_one_to_bob(hub_like, new_page, ui):
+    """On a hub nobody can tell from the app whether an id exists."""
+    texts = []
+    for workbook_id in (hub_like["secret"], "nosuchworkbook"):
+        page = new_page()
+        _open(page, hub_like["servers"]["bob"], ui, workbook_id)
+        alert = page.locator(".hk-denied")
+        alert.wait_for()
+        texts.append(alert.inner_text().replace(workbook_id, "ID"))
+    assert texts[0] == texts[1] and "har ikke adgang" in texts[1]
+    log = hub_like["servers"]["bob"].stderr(tail=200_000)
+    assert re.search(r"access denied: user 'bob' .* open workbook nosuchworkbook", log)
+
+
+def test_alice_shares_with_bob_typed_in_capitals_and_a_bad_name_is_said_in_place(
+        hub_like, new_page, ui):
+    page = new_page()
+    _open(page, hub_like["servers"]["alice"], ui, hub_like["shared"])
+    panel = page.locator(".hk-sharing")
+    name = page.get_by_role("textbox", name="Navn")
+    name.fill("Carol Jensen")
+    page.get_by_role("button", name="Del", exact=True).click()
+    error = panel.locator(".hk-error[role=alert]")
+    error.wait_for()
+    assert "«Carol Jensen» kan ikke være et brugernavn på JupyterHub" in error.inner_text()
+    assert "Traceback" not in page.locator("body").inner_text()
+    ui.screenshot(page, "access-share-bad-name")
+    name.fill(" Carol ")
+    page.get_by_role("button", name="Del", exact=True).click()
+    panel.get_by_text("Brugeren carol · kun læse").wait_for()
+    ui.assert_no_axe_violations(page)
+    shares = WorkbookStore(hub_like["store"]).open(hub_like["shared"]).shares
+    assert ("user", "carol", "read") in {(s.kind, s.name, s.access) for s in shares}

@@ -121,8 +121,75 @@ def test_list_and_open_only_what_the_user_may(raw, alices, caplog):
                  lambda: bobs.recover(wb.id), lambda: bobs.data_dir(wb.id)):
         with pytest.raises(AccessDeniedError):
             call()
-    with pytest.raises(NotFoundError):
-        bobs.open("nosuchworkbook")
+
+
+def _refusal(call, workbook_id, caplog) -> tuple[type, str, str, str, list[str]]:
+    """What a call that is refused shows: the error, its messages, what it needed, and
+    the log lines (the workbook id left out)."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="hjemmekit.access"):
+        with pytest.raises(StoreError) as err:
+            call(workbook_id)
+    e = err.value
+    wid = getattr(e, "workbook_id", "")
+    lines = [r.getMessage().replace(wid, "ID") for r in caplog.records
+             if r.name == "hjemmekit.access"]
+    return (type(e), e.message("da").replace(wid, "ID"), e.message("en").replace(wid, "ID"),
+            getattr(e, "needed", ""), lines)
+
+
+def test_on_a_hub_a_missing_id_is_refused_like_a_forbidden_one(raw, alices, caplog):
+    """Nobody can probe which ids exist: every call about an id with nothing stored is
+    refused exactly as about alice's workbook (same error, message and log line)."""
+    store, wb = alices
+    bobs = guarded(raw, BOB)
+    missing = "nosuchworkbook"
+    calls = {
+        "open": lambda i: bobs.open(i),
+        "recover": lambda i: bobs.recover(i),
+        "history": lambda i: bobs.history(i),
+        "open_revision": lambda i: bobs.open_revision(i, 1),
+        "data_dir": lambda i: bobs.data_dir(i),
+        "put_data_file": lambda i: bobs.put_data_file(i, "units.csv", UNITS),
+        "remove_data_file": lambda i: bobs.remove_data_file(i, "units.csv"),
+        "share": lambda i: bobs.share(i, kind="user", name="bob", access="edit"),
+        "unshare": lambda i: bobs.unshare(i, kind="user", name="bob"),
+        "save": lambda i: bobs.save(Workbook(id=i, title="Probe")),
+    }
+    for name, call in calls.items():
+        forbidden = _refusal(call, wb.id, caplog)
+        absent = _refusal(call, missing, caplog)
+        assert forbidden[0] is AccessDeniedError, name
+        assert absent == forbidden, name
+        assert len(absent[4]) == 1 and "'bob'" in absent[4][0], name
+    assert not raw.exists(missing)  # the refused save made nothing
+    assert bobs.access(missing) is None and bobs.access(wb.id) is None
+    assert not bobs.exists(missing) and not bobs.exists(wb.id)
+    # Locally there is one user, and "not found" says what it is, as before.
+    local = guarded(raw, Identity("me", local=True))
+    for call in (lambda: local.open(missing), lambda: local.history(missing),
+                 lambda: local.data_dir(missing), lambda: local.recover(missing)):
+        with pytest.raises(NotFoundError):
+            call()
+
+
+def test_share_user_names_in_lower_case_group_names_as_typed(raw, alices):
+    """JupyterHub lower-cases user names: a share with "Bob" reaches bob. Groups are
+    case-sensitive there: kept as typed, only stripped."""
+    store, wb = alices
+    store.share(wb.id, kind="user", name="  Bob ", access="read")
+    store.share(wb.id, kind="group", name=" Ledelse ", access="read")
+    assert [(s.kind, s.name) for s in store.open(wb.id).shares] == [
+        ("user", "bob"), ("group", "Ledelse")]
+    assert guarded(raw, BOB).access(wb.id) == "read"
+    assert guarded(raw, CAROL).access(wb.id) is None  # carol is in "ledelse", not "Ledelse"
+    store.unshare(wb.id, kind="user", name="BOB")
+    assert guarded(raw, BOB).access(wb.id) is None
+    assert access.share_name("user", " ÆBLE ") == "æble"
+    with pytest.raises(access.ShareNameError) as bad:
+        store.share(wb.id, kind="group", name="two words", access="read")
+    assert "«two words» kan ikke være et gruppenavn" in bad.value.message("da")
+    assert "cannot be a group name" in str(bad.value)
 
 
 def test_share_to_read_then_edit_then_stop(raw, alices):
@@ -395,6 +462,30 @@ def test_owner_shares_and_stops_sharing_from_the_app(raw, alices):
     assert [s.name for s in store.open(wb.id).shares] == ["ledelse"]
     app.share_name.value = " "
     assert not app.share() and "Skriv navnet" in app.share_message.value
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("da", "«Bob Smith» kan ikke være et brugernavn på JupyterHub"),
+    ("en", "“Bob Smith” cannot be a user name on JupyterHub"),
+])
+def test_app_shares_with_bob_typed_as_bob_and_says_so_in_place_for_a_bad_name(
+        raw, alices, lang, expected):
+    store, wb = alices
+    app = _app_for(raw, ALICE, wb.id)
+    app.session.lang = lang
+    app.share_kind.value = "user"
+    app.share_name.value = "Bob Smith"
+    assert not app.share()
+    assert expected in app.share_message.value and "role='alert'" in app.share_message.value
+    assert "Traceback" not in app.share_message.value and store.open(wb.id).shares == []
+    # the store gives the same message when the app's check is passed by
+    assert not app.session.share("user", "Bob Smith", "read")
+    assert expected in app._status_text()
+    app.share_name.value = " Bob "
+    assert app.share()
+    assert guarded(raw, BOB).access(wb.id) == "read"
+    assert "Delt med brugeren bob" in app.share_message.value or "user bob" in (
+        app.share_message.value)
 
 
 def test_history_shows_who_saved_each_revision(raw, alices):

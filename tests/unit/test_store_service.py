@@ -28,7 +28,7 @@ import pytest
 
 from hjemmekit.access import AccessDeniedError
 from hjemmekit.model import Workbook
-from hjemmekit.store import ConflictError, NotFoundError
+from hjemmekit.store import ConflictError, NotFoundError, WorkbookStore
 from hjemmekit.store_client import DataFileTooLargeError, RemoteStore, StoreUnavailableError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -333,8 +333,10 @@ def test_copy_import_recover_and_not_found(service):
     assert stolen.owner == "bob" and stolen.id != wb.id
     assert not any(bob.data_dir(stolen.id).iterdir())
     assert alice.recover(wb.id).title == "Original"
-    with pytest.raises(NotFoundError):
+    with pytest.raises(AccessDeniedError):  # on a hub "not there" is told as "not yours"
         alice.open("no-such-workbook")
+    with pytest.raises(NotFoundError):  # a revision of her own workbook that is not kept
+        alice.open_revision(wb.id, 99)
     with pytest.raises(ValueError):
         alice.open("../etc")
     from hjemmekit.model import DocumentError
@@ -509,7 +511,70 @@ def test_errors_are_json_with_a_message(service):
     status, body = raw(service, "POST", "api/workbooks", data=b"{not json")
     assert status == 400 and body["message"] == "Forespørgslen er ikke gyldig JSON."
     status, body = raw(service, "GET", "api/workbooks/nope/history")
-    assert status == 404 and str(service.store) not in body["message"]
+    assert status == 403 and str(service.store) not in body["message"]
+
+
+def test_share_names_through_the_service(service):
+    """"Bob" reaches bob; a name that cannot be one comes back as ShareNameError with
+    the message in the caller's language."""
+    from hjemmekit.access import ShareNameError
+
+    alice = service.client("alice", lang="en")
+    wb = alice.create(title="Til Bob")
+    shared = alice.share(wb.id, kind="user", name=" Bob ", access="read")
+    assert [(s.kind, s.name) for s in shared.shares] == [("user", "bob")]
+    assert service.client("bob").access(wb.id) == "read"
+    with pytest.raises(ShareNameError) as bad:
+        alice.share(wb.id, kind="group", name="two words", access="read")
+    assert bad.value.kind == "group" and bad.value.name == "two words"
+    assert "«two words» kan ikke være et gruppenavn" in bad.value.message("da")
+    status, body = raw(service, "POST", f"api/workbooks/{wb.id}/shares", lang="en",
+                       data=b'{"kind": "user", "name": "a/b", "access": "read"}')
+    assert status == 400 and body["message"].startswith("“a/b” cannot be a user name")
+
+
+def test_a_missing_id_is_answered_like_a_forbidden_one(service):
+    """Nobody can probe which ids exist: every call about an id with nothing stored gets
+    the same status and body as about a workbook of someone else's, and the same log."""
+    wb = service.client("alice").create(title="Alices")
+    missing = "no-such-workbook-x"
+    workbook = json.dumps({"workbook": Workbook(title="Probe").model_dump(mode="json")})
+    share = json.dumps({"kind": "user", "name": "bob", "access": "edit"}).encode()
+    calls = [
+        ("GET", "api/workbooks/{id}", None),
+        ("PUT", "api/workbooks/{id}", "workbook"),
+        ("GET", "api/workbooks/{id}/recover", None),
+        ("GET", "api/workbooks/{id}/exists", None),
+        ("GET", "api/workbooks/{id}/access", None),
+        ("GET", "api/workbooks/{id}/history", None),
+        ("GET", "api/workbooks/{id}/revisions/1", None),
+        ("POST", "api/workbooks/{id}/shares", share),
+        ("DELETE", "api/workbooks/{id}/shares", share),
+        ("GET", "api/workbooks/{id}/data", None),
+        ("GET", "api/workbooks/{id}/data/units.csv", None),
+        ("PUT", "api/workbooks/{id}/data/units.csv", b"unit\nA\n"),
+        ("DELETE", "api/workbooks/{id}/data/units.csv", None),
+    ]
+    for lang in ("da", "en"):
+        for method, path, data in calls:
+            answers = []
+            for wid in (wb.id, missing):
+                body = data
+                if data == "workbook":
+                    body = workbook.replace(json.loads(workbook)["workbook"]["id"],
+                                            wid).encode()
+                status, answer = raw(service, method, path.format(id=wid), token="token-bob",
+                                     data=body, lang=lang)
+                answers.append((status, json.dumps(answer).replace(wid, "ID")))
+            assert answers[0] == answers[1], (method, path)
+            assert answers[0][0] in (200, 403), (method, path, answers[0])
+    assert raw(service, "GET", f"api/workbooks/{missing}", token="token-bob")[0] == 403
+    assert raw(service, "GET", f"api/workbooks/{missing}/exists", token="token-bob")[1] == {
+        "exists": False}
+    log = service.log.read_text()
+    for wid in (wb.id, missing):
+        assert f"access denied: user 'bob' (groups -) may not open workbook {wid}" in log
+    assert not WorkbookStore(service.store).exists(missing)  # the refused save made nothing
 
 
 def test_unreachable_service_gives_a_clear_message():
