@@ -481,9 +481,9 @@ def _decode_check(data: bytes) -> str:
         return "latin-1"
 
 
-def _sniff(header: str) -> str:
-    """The delimiter of a CSV file, from its header line."""
-    counts = {sep: 0 for sep in (";", ",", "\t")}
+def sniff(header: str, order: tuple[str, ...] = (";", ",", "\t")) -> str:
+    """The delimiter of a CSV file, from its header line (on a tie, the first in ``order``)."""
+    counts = {sep: 0 for sep in order}
     quoted = False
     for ch in header:
         if ch == '"':
@@ -493,7 +493,7 @@ def _sniff(header: str) -> str:
     best = max(counts.values())
     if best == 0:
         return ","
-    return next(sep for sep in (";", ",", "\t") if counts[sep] == best)
+    return next(sep for sep in order if counts[sep] == best)
 
 
 def _scan_lines(
@@ -547,7 +547,7 @@ def _csv_header(
         if first is None:
             col.add(None, None, "no_header")
             return None
-    sep = hint[1] if hint else _sniff(head[first])
+    sep = hint[1] if hint else sniff(head[first])
     reader = csv.reader(io.StringIO("\n".join(head[first:]), newline=""), delimiter=sep)
     try:
         row = next(reader)

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hjemmekit.io import sniff as _io_sniff
+
 __all__ = ["decode", "encoding_of", "parse_days", "read_table", "sniff"]
 
 
@@ -39,17 +41,7 @@ def decode(data: bytes) -> str:
 
 def sniff(line: str) -> str:
     """The delimiter of a header line: tab, semicolon or comma (outside quotes)."""
-    counts = {"\t": 0, ";": 0, ",": 0}
-    quoted = False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts.values())
-    if best == 0:
-        return ","
-    return next(sep for sep in ("\t", ";", ",") if counts[sep] == best)
+    return _io_sniff(line, order=("\t", ";", ","))
 
 
 def read_table(data: bytes | str, header: bool = True) -> tuple[list[str], list[list[str]]]:
