@@ -209,25 +209,30 @@ def _set_name(files: _Files, kind: str, name: str | None) -> None:
     files.put(NAMES_FILE, json.dumps(names, ensure_ascii=False).encode("utf-8"))
 
 
-def add_file(folder: Path, name: str, content: bytes, lang: str = "da") -> Upload:
+def add_file(
+    folder: Path, name: str, content: bytes, lang: str = "da", shown_as: str | None = None
+) -> Upload:
     """Validate an uploaded file and keep it in ``folder`` when it has no problems.
 
     The kind comes from the file name (``survey.csv``, ``sygefravær.xlsx``, ...). A
     refused file leaves the folder as it was; its problems are one line each
-    (``file:line: column 'x': ...``).
+    (``file:line: column 'x': ...``). ``shown_as``: the name the file list shows (e.g.
+    the export a survey file was imported from), else ``name``.
     """
-    return _add(_Files(folder), name, content, lang)
+    return _add(_Files(folder), name, content, lang, shown_as)
 
 
 def add_file_to(
-    store: GuardedStore, workbook_id: str, name: str, content: bytes, lang: str = "da"
-) -> Upload:
+    store: GuardedStore, workbook_id: str, name: str, content: bytes, lang: str = "da",
+    shown_as: str | None = None,
+) -> Upload:  # fmt: skip
     """:func:`add_file` for a workbook's data in the store (needs edit access:
     ``AccessDeniedError`` otherwise)."""
-    return _add(_StoreFiles(store, workbook_id), name, content, lang)
+    return _add(_StoreFiles(store, workbook_id), name, content, lang, shown_as)
 
 
-def _add(files: _Files, name: str, content: bytes, lang: str) -> Upload:
+def _add(files: _Files, name: str, content: bytes, lang: str,
+         shown_as: str | None = None) -> Upload:  # fmt: skip
     from hjemmekit import io
 
     name = Path(str(name).replace("\\", "/")).name.strip() or "?"
@@ -244,8 +249,9 @@ def _add(files: _Files, name: str, content: bytes, lang: str) -> Upload:
     files.put(target, content)
     if old is not None and old.name != target:
         files.remove(old.name)
-    _set_name(files, kind, name)
-    return Upload(name, kind, summary=summarize(frame, kind, name), replaced=old is not None)
+    _set_name(files, kind, shown_as or name)
+    return Upload(name, kind, summary=summarize(frame, kind, shown_as or name),
+                  replaced=old is not None)
 
 
 def remove_file(folder: Path, kind: str) -> bool:

@@ -440,7 +440,7 @@ class DataPanel(W.VBox):
         self.lang = session.lang
         self.trial_data: TrialData = trialdata.TrialData("none")
         self.upload = W.FileUpload(
-            accept=".csv,.xlsx", multiple=True, description=self.tr("upload"), icon="",
+            accept=".csv,.xlsx,.sav,.zsav", multiple=True, description=self.tr("upload"), icon="",
             layout=W.Layout(width="auto", align_self="flex-start"),
         )
         self.upload.observe(self._on_upload, names="value")
@@ -449,11 +449,16 @@ class DataPanel(W.VBox):
         self.files = W.HTML()
         self.remove_buttons: dict[str, W.Button] = {}
         self.remove_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        from hjemmekit.widgets.survey_import import MappingPanel
+
+        self.mapping = MappingPanel(session, on_imported=self._imported)
         self.children = [
             paragraph(self.tr("data_help")),
             paragraph(self.tr("data_names"), "hk-source"),
+            paragraph(self.tr("data_exports"), "hk-source"),
             self.upload,
             self.message,
+            self.mapping,
             self.source,
             self.files,
             self.remove_box,
@@ -532,7 +537,17 @@ class DataPanel(W.VBox):
         self.upload.value = ()  # so the same file can be uploaded again
 
     def add_files(self, files: Sequence[tuple[str, bytes]]) -> list[Upload]:
-        """Validate and keep each file; problems are listed in place, good files stored."""
+        """Validate and keep each file; problems are listed in place, good files stored.
+
+        A survey tool's export (SurveyXact, Forms, SPSS, Google Forms) is not stored as it
+        is: it opens the mapping step (:class:`~hjemmekit.widgets.survey_import.
+        MappingPanel`), one export at a time."""
+        from hjemmekit.survey_import import split_uploads
+
+        try:
+            exports, files = split_uploads(files)
+        except Exception:  # noqa: BLE001 - then every file goes the own-file way
+            exports = []
         results: list[Upload] = []
         s = self.session
         for name, content in files:
@@ -551,13 +566,26 @@ class DataPanel(W.VBox):
             html += message_html(self.tr("uploaded", count=len(good), names=names))
         for r in bad:
             html += problems_html(self.tr("upload_refused", name=r.name), r.problems)
+        if len(exports) > 1:
+            html += message_html(self.tr("one_export_at_a_time", names=", ".join(
+                n for e in exports[1:] for n, _ in e)), error=True)  # fmt: skip
         self.message.value = html
+        if exports:
+            self.mapping.show_export(exports[0])
         if good:
             self._given = None
             self.reload()
             if self.on_change is not None:
                 self.on_change()
         return results
+
+    def _imported(self, done: Any) -> None:
+        """After the mapping step stored a survey file: read the data again."""
+        self.message.value = ""
+        self._given = None
+        self.reload()
+        if self.on_change is not None:
+            self.on_change()
 
     def remove_file(self, kind: str) -> bool:
         """Delete the workbook's file of ``kind`` (the example data come back if it was the
