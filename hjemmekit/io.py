@@ -186,10 +186,9 @@ MAX_SICK_DAYS_PER_FTE: float = 31.0
 REPORT_LIMIT: int = 200
 #: Files at least this big show progress on stderr while read.
 PROGRESS_BYTES: int = 50_000_000
-#: CSV files at least this big are parsed in parts, one thread per CPU (at most
-#: ``PARALLEL_PARTS``), unless progress is shown (see ``_parse_parallel``).
-PARALLEL_BYTES: int = 16_000_000
-PARALLEL_PARTS: int = 4
+#: CSV files at least this big are parsed with Arrow's multi-threaded reader when they
+#: are plain and no progress is shown (see ``_parse_arrow``).
+ARROW_BYTES: int = 16_000_000
 
 _GROUP_VALUES: dict[str, list[str]] = {
     "trial": ["forsøg", "forsøgsgruppe", "forsøgsenhed", "trial", "treatment", "test"],
@@ -464,34 +463,6 @@ class _ProgressReader(io.RawIOBase):
             print(f"reading {self._name}: {step} %", end=end, file=sys.stderr, flush=True)
 
 
-class _SliceReader(io.RawIOBase):
-    """A bytes reader over ``data[start:stop]`` without copying it."""
-
-    def __init__(self, data: bytes, start: int, stop: int) -> None:
-        self._view = memoryview(data)[start:stop]
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        n = min(len(b), len(self._view) - self._pos)
-        b[:n] = self._view[self._pos:self._pos + n]
-        self._pos += n
-        return n
-
-    def read(self, size: int | None = -1) -> bytes:
-        end = len(self._view) if size is None or size < 0 else min(self._pos + size,
-                                                                     len(self._view))
-        chunk = self._view[self._pos:end].tobytes()
-        self._pos = end
-        return chunk
-
-    def close(self) -> None:
-        self._view.release()
-        super().close()
-
-
 def _decode_check(data: bytes) -> str:
     """The encoding of a text file: utf-8-sig, utf-8, cp1252 or latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -629,16 +600,12 @@ def _parse_csv(
             types = {**types, **lost}
 
     def parse(content: bytes, show: bool) -> tuple[pd.DataFrame, bool]:
-        # Warnings are caught here, around any threads: catch_warnings is process-wide.
+        if not show:
+            frame = _parse_arrow(content, header_end, encoding, sep, names, dtypes)
+            if frame is not None:
+                return frame, False
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if not show:
-                newlines.clear()
-                frame = _parse_parallel(content, header_end, read, newlines)
-                if frame is not None and not caught:
-                    return frame, False
-                caught.clear()
-                newlines.clear()
             if show:
                 frame = read(lambda: _ProgressReader(content, name), header_end)
             else:
@@ -650,9 +617,6 @@ def _parse_csv(
 
     frame: pd.DataFrame | None = None
     odd = False
-    # From a parse in parts: where the first part starts, and the line ends from there
-    # on, counted by the parser threads.
-    newlines: list[int] = []
     try:
         frame, odd = parse(data, progress)
     except pd.errors.ParserError as e:
@@ -685,12 +649,7 @@ def _parse_csv(
         end = len(data)
         while end and data[end - 1] in b" \t\r\n":
             end -= 1
-        if len(newlines) == 2 and newlines[0] <= end:  # counted on the threads
-            nlines = (data.count(b"\n", 0, newlines[0]) + newlines[1]
-                      - data.count(b"\n", end, len(data)) + 1)
-        else:
-            nlines = data.count(b"\n", 0, end) + 1
-        if nlines != len(frame) + header_end:
+        if data.count(b"\n", 0, end) + 1 != len(frame) + header_end:
             lines, _ = _scan_lines(
                 data.decode(encoding, errors="replace"), sep, len(names), header_line)
     frame = frame.drop(columns=_EXTRA)
@@ -699,26 +658,22 @@ def _parse_csv(
     return frame, lines
 
 
-def _parse_parallel(
-    data: bytes, header_end: int, read: Callable[[Callable[[], Any], int], pd.DataFrame],
-    newlines: list[int] | None = None,
+def _parse_arrow(
+    data: bytes, header_end: int, encoding: str, sep: str, names: list[str],
+    dtypes: dict[str, str],
 ) -> pd.DataFrame | None:
-    """Parse a big CSV in parts on several threads (pandas' parser releases the GIL).
+    """What ``read`` in :func:`_parse_csv` makes of a big, plain CSV file, made by
+    Arrow's CSV reader on every CPU instead of pandas' parser on one.
 
-    The parts are cut after a line end. A cut inside a quoted field (a record spanning
-    lines) leaves the part before it ending inside the quotes, which pandas reports
-    ("EOF inside string"); every part parsing cleanly shows each cut was between records,
-    so the parts hold the very records of the whole. None when the file is small, one CPU
-    is all there is, lines end in a lone CR, or the parts do not come out alike (a column
-    numeric in one part and text in another, a bad line, a quote opened and not closed;
-    the caller also drops the parts on any warning): then the caller parses the whole
-    file at once, so results and problems are exactly as without parts. With a frame,
-    ``newlines`` (when given) gets where the first part starts and the number of line
-    ends (``\\n``) from there to the end of ``data``, counted by each thread after its part.
+    None whenever the two might differ, and the caller parses with pandas, so frames and
+    problems stay exactly as they are: a small file, a file not in UTF-8, lines ending
+    in a lone CR, a quoted header, a record with another number of fields than the
+    header, a quote that is never closed, or a column (other than the text columns, read
+    as dictionaries as pandas reads them as categories) that Arrow reads as anything but
+    whole numbers, decimals or nothing at all (a bad value, a date, a word: pandas has
+    its own rules there).
     """
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    parts = min(PARALLEL_PARTS, cpus or 1, len(data) // (PARALLEL_BYTES // 2))
-    if parts < 2 or len(data) < PARALLEL_BYTES:
+    if len(data) < ARROW_BYTES or encoding not in ("utf-8", "utf-8-sig"):
         return None
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # lines end in a lone CR somewhere
@@ -729,83 +684,47 @@ def _parse_parallel(
             return None
     if b'"' in data[:start]:
         return None  # a quoted header: leave skipping it to pandas
-    bounds = [start]
-    for i in range(1, parts):
-        cut = data.find(b"\n", max(start + (len(data) - start) * i // parts, bounds[-1])) + 1
-        if cut <= 0 or cut >= len(data):
-            break
-        bounds.append(cut)
-    bounds.append(len(data))
-    if len(bounds) < 3:
-        return None
-    from concurrent.futures import ThreadPoolExecutor
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
 
-    counts: list[int] = []
-
-    def one(span: tuple[int, int]) -> pd.DataFrame:
-        frame = read(lambda: _SliceReader(data, *span), 0)
-        counts.append(_count_newlines(data, *span))  # while the other parts are parsed
-        return frame
-
-    pool = ThreadPoolExecutor(max_workers=len(bounds) - 1)
+    text = pa.dictionary(pa.int32(), pa.string())
+    # glibc's malloc, not Arrow's own pool: what Arrow frees here is reused by pandas
+    pool = pa.system_memory_pool()
     try:
-        try:
-            frames = list(pool.map(one, zip(bounds[:-1], bounds[1:], strict=True)))
-        except Exception:  # noqa: BLE001 - parsed whole, any error is reported as before
+        table = pa_csv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[start:]),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(dtypes, text), null_values=[""],
+                strings_can_be_null=True, decimal_point="," if sep == ";" else "."),
+            memory_pool=pool,
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # e.g. a line with more or fewer fields than the header
+    if b'"' in data and (data.count(b'"', start) % 2 or any(
+            "\n" in v or "\r" in v for c in dtypes if len(table)
+            for v in [table.column(c)[-1].as_py() or ""])):
+        return None  # a quote never closed: Arrow reads it to the end of the file
+    n = len(table)
+    arrow = table.columns
+    del table
+    columns: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        column, arrow[i] = arrow[i], None  # each Arrow column freed once converted
+        if name in dtypes:
+            columns[name] = column.to_pandas(memory_pool=pool)
+        elif pa.types.is_int64(column.type) and column.null_count == 0:
+            columns[name] = column.to_numpy()
+        elif pa.types.is_int64(column.type) or pa.types.is_float64(column.type):
+            columns[name] = column.to_numpy().astype(np.float64, copy=False)
+        elif pa.types.is_null(column.type):
+            columns[name] = np.full(n, np.nan)
+        else:
             return None
-        if any(list(f.columns) != list(frames[0].columns) for f in frames):
-            return None
-        n = sum(len(f) for f in frames)
-        offsets = np.cumsum([0, *(len(f) for f in frames)]).tolist()
-        columns: dict[str, Any] = {}
-        copies: list[tuple[np.ndarray, list[np.ndarray]]] = []
-        for c in frames[0].columns:
-            parts_c = [f[c] for f in frames]
-            kinds = {str(p.dtype) for p in parts_c}
-            if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts_c):
-                try:
-                    columns[c] = pd.api.types.union_categoricals(parts_c)
-                except TypeError:  # e.g. no value at all in one part
-                    return None
-            elif kinds <= {"int64", "float64"}:
-                # What pd.concat makes of them (int64, or float64 when any part is),
-                # the parts copied in on the threads (numpy lets go of the GIL).
-                out = np.empty(n, dtype=np.float64 if "float64" in kinds else np.int64)
-                copies.append((out, [p.to_numpy() for p in parts_c]))
-                columns[c] = out
-            elif kinds == {"str"}:
-                columns[c] = pd.concat(parts_c, ignore_index=True)
-            else:
-                # Numbers in one part and text in another, or a column of mixed values
-                # (what is a number and what text there depends on where pandas cuts
-                # its own chunks): parse the file whole.
-                return None
-        del frames
-
-        def fill(i: int) -> None:
-            for out, parts_c in copies:
-                out[offsets[i]:offsets[i + 1]] = parts_c[i]
-
-        list(pool.map(fill, range(len(offsets) - 1)))
-    finally:
-        pool.shutdown()
-    if newlines is not None and len(counts) == len(bounds) - 1:
-        newlines[:] = [bounds[0], sum(counts)]
+        del column
+    columns[_EXTRA] = np.full(n, np.nan)
     return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
-
-
-def _count_newlines(data: bytes, start: int, stop: int) -> int:
-    """``data.count(b"\\n", start, stop)`` with numpy, a megabyte at a time: about four
-    times faster, and numpy lets go of the GIL, so the parser threads count at once."""
-    view = np.frombuffer(data, dtype=np.uint8)[start:stop]
-    piece = 1 << 20
-    hits = np.empty(min(piece, len(view)), dtype=bool)
-    total = 0
-    for i in range(0, len(view), piece):
-        part = view[i:i + piece]
-        np.equal(part, 10, out=hits[:len(part)])
-        total += int(np.count_nonzero(hits[:len(part)]))
-    return total
 
 
 def _short(e: BaseException) -> str:
@@ -886,6 +805,9 @@ def _cell_text(v: Any) -> str:
 # Converting values (on the distinct values only, then spread to rows)
 
 _BAD = object()
+#: The frames' ``str`` with Python strings (pandas would pick Arrow's storage with pyarrow
+#: installed): the evaluation hashes them by the hash each Python string keeps.
+_STR = pd.StringDtype("python", na_value=np.nan)
 
 
 def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -928,7 +850,7 @@ def _convert_text(
                        + [-1], dtype=np.int32)
     bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
     blank_u = np.array([r is None for r in results] + [True], dtype=bool)
-    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype="str"))
+    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype=_STR))
     return values, bad_u[codes], blank_u[codes]
 
 
@@ -1137,7 +1059,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             if vtype in ("count", "home_days", "number"):
                 out[canonical] = np.full(n, np.nan)
             elif vtype != "background":
-                out[canonical] = pd.Series([None] * n, dtype="str")
+                out[canonical] = pd.Series([None] * n, dtype=_STR)
             continue
         i = found[canonical]
         header = raw.headers[i]
@@ -1158,7 +1080,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
             if value_required:
                 check_blank(blank, header)
             out[canonical] = (pd.Series(values, copy=False) if kind == "survey"
-                              else pd.Series(values, dtype="str"))
+                              else pd.Series(values, dtype=_STR))
         elif vtype in ("date", "month", "period"):
             if vtype == "date":
                 def fn(u: Any) -> Any:
@@ -1249,25 +1171,15 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         col.add(raw.header_line, None, "no_answers", low=_fmt(ANSWER_RANGE[0]),
                 high=_fmt(ANSWER_RANGE[1]))
 
-    keys = {"sickleave": ("unit", "month"), "production": ("unit", "period", "metric")}
-    if kind in keys and all(c in found for c in keys[kind]):
-        _report_repeats(out, {c: raw_of(found[c]) for c in keys[kind]},
-                        raw.headers[found["unit"]], col)
-
+    keys = {"units": ("unit",), "sickleave": ("unit", "month"),
+            "production": ("unit", "period", "metric")}
     if kind == "units" and "unit" in found and "parent" in found:
         _report_parent_loops(out["unit"], out["parent"], raw.headers[found["parent"]], col)
-
-    if kind == "units" and "unit" in found:
-        units = out["unit"]
-        dup = units.duplicated(keep="first").to_numpy() & units.notna().to_numpy()
-        if dup.any():
-            first_rows = dict(zip(units.loc[~dup].tolist(), np.flatnonzero(~dup).tolist(),
-                                  strict=True))
-            first_lines = {u: int(line) for u, line in zip(
-                first_rows, col.line_of(np.array(list(first_rows.values()), dtype=np.int64)),
-                strict=True)}
-            col.rows(dup, raw.headers[found["unit"]], "unit_again", lambda row: {
-                "unit": _show(units.iat[row]), "first_line": first_lines[units.iat[row]]})
+    if kind in keys and all(c in found for c in keys[kind]):
+        # units are named as read (trimmed), the other keys as written
+        written = {"unit": out["unit"]} if kind == "units" else {
+            c: raw_of(found[c]) for c in keys[kind]}
+        _report_repeats(out, written, raw.headers[found["unit"]], col)
 
     order = [c for c in spec if c in out and c not in background]
     if kind == "survey":

@@ -370,6 +370,17 @@ class PrivacySettings(_Model):
     """Fewest årsværk on average behind a shown sick-leave figure."""
 
 
+class TrialSize(_Model):
+    """The assumptions behind "how big must the trial be" (step 5, before any data)."""
+
+    response_rate: float = Field(default=0.7, gt=0, le=1)
+    """Expected share of the employees who answer each survey wave (0-1)."""
+    waves_baseline: int | None = Field(default=None, ge=1, le=36)
+    """Survey waves planned in the baseline period (None: one a month of the period)."""
+    waves_trial: int | None = Field(default=None, ge=1, le=36)
+    """Survey waves planned in the trial period (None: one a month of the period)."""
+
+
 class ImportProfile(_Model):
     """How a survey tool's export becomes a survey file (``hjemmekit.exports``).
 
@@ -422,6 +433,8 @@ class TrialStep(_Model):
     reflections: dict[str, str] = Field(default_factory=dict)
     conclusions: Text = ""
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    size: TrialSize = Field(default_factory=TrialSize)
+    """Expected response rate and survey waves, for the smallest detectable effect."""
     example_data: str | None = Field(default=None, pattern=r"^[a-z0-9_-]{1,40}$")
     """A bundled example data folder (``data/examples/<name>``) used until the workbook
     has data files of its own (e.g. ``"medium"``)."""

@@ -1,4 +1,4 @@
-"""The decision document as a Word file (python-docx), from ``hjemmekit.report.build``.
+"""The decision document as a Word file (python-docx), from ``hjemmekit.document.build``.
 
 Real Word structure: a title page (Title style), ``Heading 1``-``Heading 3`` for the
 sections (each main section on a new page), tables with a repeated header row and a
@@ -20,7 +20,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from hjemmekit.report import (
+from hjemmekit.document import (
     Bullets,
     Chart,
     Document,
@@ -31,8 +31,8 @@ from hjemmekit.report import (
     Table,
     TableCell,
     clean,
-    figure_png,
 )
+from hjemmekit.scenario_charts import figure_png
 
 CHART_DPI = 170
 PAGE_WIDTH_CM = 17.0

@@ -8,7 +8,6 @@ guidance's step title (UI contract in DESIGN.md).
 from __future__ import annotations
 
 import base64
-import importlib
 import logging
 import os
 import sys
@@ -20,6 +19,7 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, example_workbooks, start_session
+from hjemmekit.widgets.arrangement import ArrangementView
 from hjemmekit.widgets.base import (
     STACKED,
     StepView,
@@ -29,40 +29,41 @@ from hjemmekit.widgets.base import (
     message_html,
     paragraph,
 )
+from hjemmekit.widgets.context import ContextView
+from hjemmekit.widgets.goals import GoalsView
+from hjemmekit.widgets.suitability import SuitabilityView
+from hjemmekit.widgets.trial import TrialView
 
 EXAMPLE_PREFIX = "example:"
 """Picker values for example workbooks (ids never contain a colon)."""
 
-STEP_VIEWS = {
-    "context": "hjemmekit.widgets.context:ContextView",
-    "goals": "hjemmekit.widgets.goals:GoalsView",
-    "suitability": "hjemmekit.widgets.suitability:SuitabilityView",
-    "arrangement": "hjemmekit.widgets.arrangement:ArrangementView",
-    "trial": "hjemmekit.widgets.trial:TrialView",
+STEP_VIEWS: dict[str, type[StepView]] = {
+    "context": ContextView,
+    "goals": GoalsView,
+    "suitability": SuitabilityView,
+    "arrangement": ArrangementView,
+    "trial": TrialView,
 }
 
 
-def step_view(step: str, session: Session) -> W.Widget:
-    """The view of one step; the step's introduction alone while its view is missing."""
-    module_name, _, cls_name = STEP_VIEWS[step].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name != module_name:
-            raise
-        return W.VBox([paragraph(t(f"steps.{step}_intro", session.lang))])
-    view: StepView = getattr(module, cls_name)(session)
-    return view
+def step_view(step: str, session: Session, part: str | None = None) -> StepView:
+    """The view of one step. ``part``: the part to show first, for a step in parts (step 5)."""
+    cls = STEP_VIEWS[step]
+    if part and "part" in cls.class_trait_names():
+        return cls(session, part=part)
+    return cls(session)
 
 
 class App(W.VBox):
     """The whole workbook app over one :class:`Session`."""
 
-    def __init__(self, session: Session, step: int = 0) -> None:
+    def __init__(self, session: Session, step: int = 0, part: str | None = None) -> None:
         super().__init__(layout=W.Layout(max_width="1100px", margin="0 auto", padding="0 16px"))
         self.add_class("hk-app")
         self.session = session
         self.step = step
+        self.parts: dict[int, str] = {step: part} if part else {}
+        """The part last shown of each step in parts (kept while the app runs)."""
         session.observe(self._on_session)
         self.render()
 
@@ -473,13 +474,13 @@ class App(W.VBox):
 
     def make_report(self) -> None:
         """Build the decision document (HTML and Word) now and offer both as downloads."""
-        from hjemmekit import report, trialdata
+        from hjemmekit import document, report, trialdata
         from hjemmekit.report_docx import docx_from
 
         s = self.session
         wb = s.workbook
         try:
-            doc = report.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
+            doc = document.build(wb, s.lang, trialdata.for_workbook(s.store, wb, s.lang))
             files = [
                 ("html", "text/html;charset=utf-8", report.html_from(doc).encode("utf-8")),
                 ("docx", "application/vnd.openxmlformats-officedocument."
@@ -493,7 +494,7 @@ class App(W.VBox):
             )
             return
         links = "".join(
-            f"<a class='hk-link-button' download='{esc(report.file_name(wb, fmt))}' "
+            f"<a class='hk-link-button' download='{esc(document.file_name(wb, fmt))}' "
             f"href='data:{mime};base64,{base64.b64encode(data).decode('ascii')}'>"
             f"{esc(self.tr(f'report.app_download_{fmt}'))}</a> "
             for fmt, mime, data in files
@@ -569,17 +570,34 @@ class App(W.VBox):
 
     def _show_step(self) -> None:
         step = progress.STEPS[self.step]
+        view = step_view(step, self.session, self.parts.get(self.step))
+        self.view = view
+        if view.has_trait("part"):
+            view.observe(self._on_part, names="part")
+        self._show_heading()
+        self.body.children = [view]
         n = len(progress.STEPS)
-        self.heading.value = (
-            f"<h2 class='hk-step-title'><span class='hk-step-no'>"
-            f"{esc(self.tr('app.step_of', no=self.step + 1, total=n))}</span> "
-            f"{esc(self.tr(f'steps.{step}_title'))}</h2>"
-        )
-        self.body.children = [step_view(step, self.session)]
         if self.session.read_only:  # shared to read: every input of the step disabled
             lock_inputs(self.body)
         self.prev.disabled = self.step == 0
         self.next.disabled = self.step == n - 1
+
+    def _on_part(self, change: dict[str, Any]) -> None:
+        self.parts[self.step] = change["new"]
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        """The step's heading: "Trin 5 af 5 · Resultater" above the guidance's title."""
+        step = progress.STEPS[self.step]
+        n = len(progress.STEPS)
+        part = getattr(self.view, "part", None) if self.view.has_trait("part") else None
+        where = (self.tr("app.step_of_part", no=self.step + 1, total=n,
+                         part=self.tr(f"{step}.part_{part}")) if part
+                 else self.tr("app.step_of", no=self.step + 1, total=n))
+        self.heading.value = (
+            f"<h2 class='hk-step-title'><span class='hk-step-no'>{esc(where)}</span> "
+            f"{esc(self.tr(f'steps.{step}_title'))}</h2>"
+        )
 
 
 def log_to_server() -> None:
@@ -601,8 +619,10 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
     ``HJEMMEKIT_STORE`` names the store folder (``HJEMMEKIT_STORE_URL`` the hub's store
     service instead; see :func:`hjemmekit.access.open_store`), ``HJEMMEKIT_EXAMPLE`` an
     example workbook to copy when the store is empty; ``?workbook=ID`` in the page's
-    address opens that workbook if the user may open it. When the store service cannot
-    be reached, a message in place of the app says so (no traceback).
+    address opens that workbook if the user may open it, ``&step=N`` (1-5) at that step,
+    ``&part=P`` at that part of it (step 5: ``design``, ``data``, ``results``,
+    ``reflection``). When the store service cannot be reached, a message in place of the
+    app says so (no traceback).
     """
     from hjemmekit.store_client import StoreUnavailableError
 
@@ -618,4 +638,5 @@ def launch(store_dir: str | None = None) -> App | W.VBox:
         logging.getLogger("hjemmekit.app").error("store service: %s (%s)", e, e.detail)
         return W.VBox([css(), W.HTML(message_html(str(e), error=True))])
     step = (query.get("step") or ["1"])[0]
-    return App(session, step=int(step) - 1 if step.isdigit() else 0)
+    part = (query.get("part") or [None])[0]
+    return App(session, step=int(step) - 1 if step.isdigit() else 0, part=part)

@@ -187,6 +187,7 @@ class StepView(W.VBox):
         self.session = session
         self.tr = lang_text(session)
         self.add_class("hk-step")
+        self.add_class(f"hk-step-{self.step}")
         self.add_class("hk-app")
         self.rebuild()
 
@@ -196,3 +197,49 @@ class StepView(W.VBox):
 
     def build(self) -> list[W.Widget]:  # pragma: no cover - every step overrides it
         raise NotImplementedError
+
+
+class Fold(W.VBox):
+    """A disclosure, collapsed at first: a button that shows or hides the part below it.
+
+    ``make`` builds the body the first time it is opened (so what is never opened costs
+    nothing); ``on_open`` runs at every opening. The button reads ``show`` or ``hide``;
+    its classes ``hk-fold-toggle`` and ``hk-open`` give it ``aria-expanded`` in the app
+    (the page template sets it).
+    """
+
+    def __init__(self, show: str, hide: str, make: Callable[[], Sequence[W.Widget]],
+                 on_open: Callable[[], None] | None = None) -> None:
+        super().__init__(layout=W.Layout(width="100%"))
+        self.add_class("hk-fold")
+        self._labels = (show, hide)
+        self._make: Callable[[], Sequence[W.Widget]] | None = make
+        self._on_open = on_open
+        self.toggle = W.Button(description=show, icon="",
+                               layout=W.Layout(width="auto", align_self="flex-start"))
+        self.toggle.add_class("hk-fold-toggle")
+        self.toggle.add_class(VIEW_ONLY)  # opening a fold changes nothing
+        self.toggle.on_click(lambda _: self.collapse() if self.is_open else self.expand())
+        self.body = W.VBox(layout=W.Layout(width="100%", display="none"))
+        self.body.add_class("hk-fold-body")
+        self.children = [self.toggle, self.body]
+
+    @property
+    def is_open(self) -> bool:
+        return self.body.layout.display != "none"
+
+    def expand(self) -> None:
+        """Show the body (built now the first time)."""
+        if self._make is not None:
+            self.body.children = tuple(self._make())
+            self._make = None
+        self.body.layout.display = ""
+        self.toggle.description = self._labels[1]
+        self.toggle.add_class("hk-open")
+        if self._on_open is not None:
+            self._on_open()
+
+    def collapse(self) -> None:
+        self.body.layout.display = "none"
+        self.toggle.description = self._labels[0]
+        self.toggle.remove_class("hk-open")

@@ -1,11 +1,14 @@
 """Step 5, "Tænk langsigtet – begynd med en forsøgsperiode og evaluér løbende".
 
-Define the trial (periods, review dates, trial and comparison units, data sources,
-metrics linked to step 2's goals, privacy thresholds), load the data, see the
-evaluation and its charts, answer the guidance's reflection questions, write the
-conclusions and keep the decision log. Every change goes through
-:meth:`Session.edit`; refused input gets a message in place and leaves the document as
-it was. The data and evaluation panels live in :mod:`hjemmekit.widgets.trial_data`.
+Four parts (:data:`PARTS`), each built when first shown: **Design** defines the trial
+(periods, review dates, trial and comparison units, data sources, metrics linked to step
+2's goals, how big the trial must be, privacy thresholds); **Data** loads the files;
+**Results** shows the evaluation, in words first; **Reflection and decision** holds the
+guidance's reflection questions, the conclusions and the decision log. Every change goes
+through :meth:`Session.edit`; refused input gets a message in place and leaves the
+document as it was. The data and evaluation panels live in
+:mod:`hjemmekit.widgets.trial_data`, the sentences, checks and trial size in
+:mod:`hjemmekit.widgets.trial_results`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from datetime import date
 from typing import Any
 
 import ipywidgets as W
+import traitlets
 
 from hjemmekit.i18n import day, number, t
 from hjemmekit.model import DATA_SOURCES, TRIAL_REFLECTIONS, Decision, Goal, Metric, Workbook
 from hjemmekit.session import Session
 from hjemmekit.widgets.base import (
     STACKED,
+    VIEW_ONLY,
     StepView,
     esc,
     heading,
@@ -30,6 +35,8 @@ from hjemmekit.widgets.base import (
 )
 from hjemmekit.widgets.trial_data import DataPanel, EvaluationPanel, _soon, button, table_html
 
+PARTS = ("design", "data", "results", "reflection")
+"""Step 5's parts, in the order a leader goes through them."""
 PERIOD_FIELDS = ("baseline_start", "baseline_end", "start", "end")
 MIN_ANSWERS, MIN_FTE = 3, 5.0
 """The lowest privacy thresholds allowed (the model refuses lower ones too)."""
@@ -106,35 +113,99 @@ def _metric_name(metric: Metric, lang: str) -> str:
 
 
 class TrialView(StepView):
-    """Step 5: the trial, its data and evaluation, reflections, conclusions, decisions.
+    """Step 5 in four parts a leader moves between: the trial's design (with how big it
+    must be), its data, the results (in words first, then whether they can be trusted,
+    then the tables, folded) and the reflection and decision.
 
-    ``data``: an ``io.DataSet`` to evaluate on (e.g. ``trialdata.load(path)`` in a
-    notebook) instead of the workbook's files, until a file is uploaded or removed.
-    ``auto_evaluate``: evaluate when the step opens with data and a complete design
-    (``"soon"``: after the step has painted, at once without a running event loop;
-    ``"now"``; ``"off"``).
+    A part is built the first time it is shown (:meth:`show_part`); ``part`` names the
+    part shown (the app's heading follows it). ``data``: an ``io.DataSet`` to evaluate on
+    (e.g. ``trialdata.load(path)`` in a notebook) instead of the workbook's files, until a
+    file is uploaded or removed. ``auto_evaluate``: evaluate with data and a complete
+    design: ``"soon"`` when the results are first shown, after they have painted (at once
+    without a running event loop); ``"now"`` at once; ``"off"`` only on the button.
     """
 
     step = "trial"
+    part = traitlets.Unicode(PARTS[0])
 
-    def __init__(self, session: Session, data: Any = None, auto_evaluate: str = "soon") -> None:
+    def __init__(self, session: Session, data: Any = None, auto_evaluate: str = "soon",
+                 part: str = PARTS[0]) -> None:
         self._quiet = False
         self._given = data
+        self._auto = auto_evaluate
+        self._first_part = part if part in PARTS else PARTS[0]
         super().__init__(session)
-        if auto_evaluate != "off" and self.evaluation_panel.ready():
-            if auto_evaluate == "now":
-                self.evaluate()
-            else:
-                _soon(self._auto_evaluate)
+        if auto_evaluate == "now" and self.evaluation_panel.ready():
+            self.evaluate()
 
     # --- building ----------------------------------------------------------------------
 
     def build(self) -> list[W.Widget]:
         tr, s = self.tr, self.session
         self.data_panel = DataPanel(s, on_change=self._data_changed, data=self._given)
-        self.evaluation_panel = EvaluationPanel(s, lambda: self.data_panel.data)
+        self.evaluation_panel = EvaluationPanel(s, lambda: self.data_panel.data,
+                                                on_change=self._evaluated)
         self.evaluate_button = self.evaluation_panel.button
+        self.parts: dict[str, W.VBox] = {}
+        self.part_buttons: dict[str, W.Button] = {}
+        for p in PARTS:
+            b = button(tr(f"trial.part_{p}"), tooltip=tr(f"trial.part_{p}_help"))
+            b.add_class("hk-part-button")
+            b.add_class(VIEW_ONLY)  # moving between parts works also when read-only
+            b.on_click(lambda _, p=p: self.show_part(p))
+            self.part_buttons[p] = b
+        nav = W.HBox(list(self.part_buttons.values()),
+                     layout=W.Layout(flex_flow="row wrap", width="100%"))
+        nav.add_class("hk-parts")
+        self.part_box = W.VBox(layout=W.Layout(width="100%"))
+        self.show_part(self._first_part)
+        return [
+            paragraph(tr("steps.trial_intro")),
+            W.HTML(self._guidance_html()),
+            W.HTML(f"<p class='hk-parts-label'>{esc(tr('trial.parts_label'))}</p>"),
+            nav,
+            self.part_box,
+        ]
 
+    def show_part(self, part: str, focus: bool = False) -> W.VBox:
+        """Show one part (building it the first time); ``focus`` puts the keyboard focus
+        on its button in the row of parts (after "Videre til …" at a part's end)."""
+        if part not in PARTS:
+            raise ValueError(f"no part {part!r}")
+        box = self.parts.get(part)
+        if box is None:
+            box = W.VBox(getattr(self, f"_build_{part}_part")(),
+                         layout=W.Layout(width="100%"))
+            box.add_class("hk-part")
+            box.add_class(f"hk-part-{part}")
+            self.parts[part] = box
+        for p, b in self.part_buttons.items():
+            if p == part:
+                b.add_class("hk-current")
+                b.button_style = "primary"
+            else:
+                b.remove_class("hk-current")
+                b.button_style = ""
+        self.part_box.children = [box]
+        self.part = part
+        if focus:
+            self.part_buttons[part].focus()
+        if part == "results" and self.evaluation is None and self._auto == "soon" and (
+                self.evaluation_panel.ready()):
+            _soon(self._auto_evaluate)
+        return box
+
+    def _onward(self, part: str) -> W.Widget:
+        """A part's last button: on to the next part (the focus goes with it)."""
+        nxt = PARTS[PARTS.index(part) + 1]
+        b = button(self.tr("trial.part_onward", part=self.tr(f"trial.part_{nxt}")))
+        b.add_class("hk-onward")
+        b.add_class(VIEW_ONLY)
+        b.on_click(lambda _: self.show_part(nxt, focus=True))
+        return b
+
+    def _build_design_part(self) -> list[W.Widget]:
+        tr = self.tr
         self._build_periods()
         self._build_reviews()
         self.units_box = W.VBox()
@@ -144,16 +215,10 @@ class TrialView(StepView):
         self.metrics_box = W.VBox()
         self.metrics_message = W.HTML()
         self._fill_metrics()
+        self._build_size()
         self._build_privacy()
-        self._build_reflections()
-        self.conclusions = text(
-            s, tr("trial.conclusions"), lambda wb: wb.trial.conclusions,
-            lambda wb, v: setattr(wb.trial, "conclusions", v), multiline=True, rows=8,
-        )
-        self._build_decisions()
         return [
-            paragraph(tr("steps.trial_intro")),
-            W.HTML(self._guidance_html()),
+            paragraph(tr("trial.part_design_intro")),
             heading(tr("trial.periods_heading")),
             paragraph(tr("trial.periods_help")),
             self.period_box,
@@ -173,14 +238,33 @@ class TrialView(StepView):
             paragraph(tr("trial.metrics_help")),
             self.metrics_box,
             self.metrics_message,
+            heading(tr("trial.size_heading")),
+            paragraph(tr("trial.size_help")),
+            self.size_box,
             heading(tr("trial.privacy_heading")),
             self.privacy_rule,
             W.HBox([self.min_answers, self.min_fte], layout=W.Layout(flex_flow="row wrap")),
             self.privacy_message,
-            heading(tr("trial.data_heading")),
-            self.data_panel,
-            heading(tr("trial.evaluation_heading")),
-            self.evaluation_panel,
+            self._onward("design"),
+        ]
+
+    def _build_data_part(self) -> list[W.Widget]:
+        return [self.data_panel, self._onward("data")]
+
+    def _build_results_part(self) -> list[W.Widget]:
+        return [self.evaluation_panel, self._onward("results")]
+
+    def _build_reflection_part(self) -> list[W.Widget]:
+        tr, s = self.tr, self.session
+        self._build_reflections()
+        self.conclusions = text(
+            s, tr("trial.conclusions"), lambda wb: wb.trial.conclusions,
+            lambda wb, v: setattr(wb.trial, "conclusions", v), multiline=True, rows=8,
+        )
+        self._build_decisions()
+        self.reflection_findings = W.HTML(self._findings_reminder())
+        return [
+            self.reflection_findings,
             heading(tr("trial.reflections_heading")),
             paragraph(tr("trial.reflections_help")),
             *self.reflections.values(),
@@ -424,6 +508,97 @@ class TrialView(StepView):
         self.privacy_rule.value = (
             f"<p class='hk-help'>{esc(rule)}</p><p class='hk-help'>{esc(limits)}</p>")
 
+    def _build_size(self) -> None:
+        """How big the trial must be: the expected response rate and survey waves (saved
+        in ``trial.size``), and what they mean for the smallest detectable effect."""
+        size = self.session.workbook.trial.size
+        self.response_rate = W.BoundedIntText(
+            description=self.tr("trial.size_response_rate"), min=5, max=100, step=5,
+            value=round(size.response_rate * 100), layout=W.Layout(width="auto"),
+        )
+        self.waves_baseline = W.BoundedIntText(
+            description=self.tr("trial.size_waves_baseline"), min=1, max=36,
+            layout=W.Layout(width="auto"))
+        self.waves_trial = W.BoundedIntText(
+            description=self.tr("trial.size_waves_trial"), min=1, max=36,
+            layout=W.Layout(width="auto"))
+        self._sync_waves()
+        for w in (self.response_rate, self.waves_baseline, self.waves_trial):
+            w.add_class(STACKED)
+        self.response_rate.observe(
+            lambda c: self.set_size(response_rate=c["new"] / 100), names="value")
+        self.waves_baseline.observe(lambda c: self.set_size(waves_baseline=c["new"]),
+                                    names="value")
+        self.waves_trial.observe(lambda c: self.set_size(waves_trial=c["new"]), names="value")
+        self.size_message = W.HTML()
+        self.size_result = W.HTML()
+        self.size_box = W.VBox([
+            paragraph(self.tr("trial.size_inputs_help")),
+            W.HBox([self.response_rate, self.waves_baseline, self.waves_trial],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-end")),
+            self.size_message,
+            self.size_result,
+        ])
+        self.size_box.add_class("hk-card")
+        # After the part has painted: it reads the baseline answers (pandas), which would
+        # slow down opening the step.
+        self.size_result.value = message_html(self.tr("trial.size_computing"))
+        _soon(self._show_size)
+
+    def set_size(self, **values: Any) -> bool:
+        """Save the expected response rate (0-1) and/or the waves per period."""
+        if self._quiet:
+            return False
+
+        def change(wb: Workbook) -> None:
+            for k, v in values.items():
+                setattr(wb.trial.size, k, v)
+
+        if not self._edit(self.size_message, change):
+            return False
+        self.size_message.value = ""
+        self._show_size()
+        return True
+
+    def _design_changed(self) -> None:
+        """The figures shown were computed on another design; the trial size follows."""
+        self.evaluation_panel.mark_stale()
+        self._show_size()
+
+    def _sync_waves(self) -> None:
+        """Show the planned waves: as saved, else one a month of each period (the figure
+        the trial size uses until the user sets one)."""
+        from hjemmekit.power import months_between
+
+        tr_ = self.session.workbook.trial
+        self._quiet = True
+        try:
+            self.waves_baseline.value = tr_.size.waves_baseline or months_between(
+                tr_.baseline_start, tr_.baseline_end) or 3
+            self.waves_trial.value = tr_.size.waves_trial or months_between(
+                tr_.start, tr_.end) or 6
+        finally:
+            self._quiet = False
+
+    def _show_size(self) -> None:
+        from hjemmekit.widgets.trial_results import size_html
+
+        try:
+            self.size_result.value = size_html(
+                self.session.workbook, self.data_panel.data, self.session.lang)
+        except Exception as e:  # noqa: BLE001 - never a traceback in the app
+            self.size_result.value = message_html(
+                self.tr("trial.size_failed", problem=str(e)), error=True)
+
+    def _findings_reminder(self) -> str:
+        """The results in words above the reflection questions (once evaluated)."""
+        from hjemmekit.widgets.trial_results import findings_html
+
+        ev = self.evaluation
+        if ev is None:
+            return message_html(self.tr("trial.reflection_no_results"))
+        return findings_html(ev, self.session.lang)
+
     def _build_reflections(self) -> None:
         s, tr = self.session, self.tr
         self.reflections: dict[str, W.Textarea] = {}
@@ -503,7 +678,8 @@ class TrialView(StepView):
         if not self._edit(self.period_message, change):
             return False
         self.period_message.value = ""
-        self.evaluation_panel.mark_stale()
+        self._sync_waves()
+        self._design_changed()
         return True
 
     def add_review_date(self, when: date | None) -> bool:
@@ -565,7 +741,7 @@ class TrialView(StepView):
             return False
         self.units_message.value = ""
         self.units_count.value = self._units_count()
-        self.evaluation_panel.mark_stale()
+        self._design_changed()
         return True
 
     def _sync_units(self) -> None:
@@ -597,7 +773,7 @@ class TrialView(StepView):
         self._fill_units()
         self._say(self.units_message, "status", self.tr(
             "trial.groups_taken", trial=len(trial), comparison=len(comparison)))
-        self.evaluation_panel.mark_stale()
+        self._design_changed()
         return True
 
     def add_unit(self, name: str, attr: str) -> bool:
@@ -624,7 +800,7 @@ class TrialView(StepView):
             return False
         self._fill_units()
         self._say(self.units_message, "status", self.tr(f"trial.unit_added_{attr}", unit=name))
-        self.evaluation_panel.mark_stale()
+        self._design_changed()
         return True
 
     # --- data sources, metrics, privacy -----------------------------------------------------
@@ -728,7 +904,7 @@ class TrialView(StepView):
             return False
         self.privacy_message.value = ""
         self._show_privacy_rule()
-        self.evaluation_panel.mark_stale()
+        self._design_changed()
         return True
 
     def _sync_privacy(self) -> None:
@@ -743,10 +919,13 @@ class TrialView(StepView):
     # --- data and evaluation ---------------------------------------------------------------
 
     def _data_changed(self) -> None:
-        """New or removed data files: offer their units, and evaluate again when ready."""
-        self._fill_units()
-        self.metric_name.options = self._name_options()
-        if self.evaluation_panel.ready():
+        """New or removed data files: offer their units, and evaluate again when ready
+        (at once when the results have been shown, else when they are)."""
+        if "design" in self.parts:
+            self._fill_units()
+            self.metric_name.options = self._name_options()
+            self._show_size()
+        if "results" in self.parts and self.evaluation_panel.ready():
             self.evaluate()
 
     def _auto_evaluate(self) -> None:
@@ -758,6 +937,11 @@ class TrialView(StepView):
     def evaluate(self) -> Any:
         """Run the evaluation and show it (same as the "Beregn evaluering" button)."""
         return self.evaluation_panel.evaluate()
+
+    def _evaluated(self) -> None:
+        """A new evaluation (or none): the reminder above the reflections follows it."""
+        if "reflection" in self.parts:
+            self.reflection_findings.value = self._findings_reminder()
 
     @property
     def evaluation(self) -> Any:

@@ -25,6 +25,7 @@ from hjemmekit.store import StoreError
 from hjemmekit.widgets.base import (
     STACKED,
     VIEW_ONLY,
+    Fold,
     esc,
     heading,
     message_html,
@@ -121,6 +122,14 @@ class Fmt:
             return "–"
         return self.tr("ci", lo=self.num(d.ci95[0]), hi=self.num(d.ci95[1]))
 
+    def ci_cluster(self, d: DiD) -> str:
+        """The unit-clustered interval (the one the sentences use with enough units)."""
+        if d.suppressed:
+            return self.hidden()
+        if d.ci95_cluster is None:
+            return "–"
+        return self.tr("ci", lo=self.num(d.ci95_cluster[0]), hi=self.num(d.ci95_cluster[1]))
+
     def change(self, p: Periods, digits: int = 2) -> str:
         b, d = p.baseline.value, p.during.value
         return "–" if b is None or d is None else self.num(d - b, digits)
@@ -142,12 +151,15 @@ def survey_html(ev: Evaluation, lang: str) -> str:
         return f"<p class='hk-help'>{esc(f.tr('no_survey'))}</p>"
     head = [f.tr("col_question"), f.tr("col_trial_before"), f.tr("col_trial_during"),
             f.tr("col_comparison_before"), f.tr("col_comparison_during"), f.tr("col_did"),
-            f.tr("col_ci")]
+            f.tr("col_ci"), f.tr("col_ci_cluster")]
     rows = [[trialdata.question_label(q.question, lang), f.cell(q.trial.baseline),
              f.cell(q.trial.during), f.cell(q.comparison.baseline), f.cell(q.comparison.during),
-             f.did(q.did), f.ci(q.did)] for q in ev.survey]
+             f.did(q.did), f.ci(q.did), f.ci_cluster(q.did)] for q in ev.survey]
+    from hjemmekit.checks import MIN_UNITS
+
+    cluster = f.tr("survey_help_cluster", min=MIN_UNITS)
     return table_html(f.tr("survey_caption"), head, rows) + (
-        f"<p class='hk-help'>{esc(f.tr('survey_help'))}</p>")
+        f"<p class='hk-help'>{esc(f.tr('survey_help'))} {esc(cluster)}</p>")
 
 
 def roles_html(ev: Evaluation, lang: str) -> str:
@@ -612,18 +624,25 @@ class DataPanel(W.VBox):
 
 
 class EvaluationPanel(W.VBox):
-    """Runs the evaluation on the loaded data with the workbook's design and shows it."""
+    """Runs the evaluation on the loaded data with the workbook's design and shows it:
+    first what it showed for each goal in words, then whether it can be trusted, then
+    the design and what is hidden, then the tables, the figures per unit and the charts,
+    each folded (the charts are drawn when first unfolded)."""
 
-    def __init__(self, session: Session, data: Callable[[], Any]) -> None:
+    def __init__(self, session: Session, data: Callable[[], Any],
+                 on_change: Callable[[], None] | None = None) -> None:
         super().__init__(layout=W.Layout(width="100%"))
         self.session = session
         self.lang = session.lang
         self._data = data
+        self._on_change = on_change
         self.evaluation: Evaluation | None = None
         self.button = button(self.tr("evaluate"), button_style="primary", icon="")
         self.button.on_click(lambda _: self.evaluate())
         self.button.add_class(VIEW_ONLY)
         self.message = W.HTML()
+        self.findings = W.HTML()
+        self.checks = W.HTML()
         self.summary = W.HTML()
         self.hidden = W.HTML()
         self.survey = W.HTML()
@@ -639,9 +658,25 @@ class EvaluationPanel(W.VBox):
         self.measure.observe(lambda _: self._show_units(), names="value")
         self.units = W.HTML()
         self.charts = W.HTML()
-        self.results = W.VBox()
+        self._charts_of: Evaluation | None = None
+        tr = self.tr
+        self.tables_fold = Fold(tr("tables_show"), tr("tables_hide"), lambda: [
+            heading(tr("survey_heading"), 4), self.survey,
+            heading(tr("goals_heading"), 4), self.goals,
+            heading(tr("sickleave_heading"), 4), self.sickleave,
+            heading(tr("production_heading"), 4), self.production,
+            heading(tr("roles_heading"), 4), self.roles,
+            heading(tr("wishes_heading"), 4), self.wishes,
+            heading(tr("dialogue_heading"), 4), self.dialogue,
+        ])
+        self.units_fold = Fold(tr("units_show"), tr("units_hide"), lambda: [
+            paragraph(tr("unit_figures_help")), self.measure, self.units])
+        self.charts_fold = Fold(tr("charts_show"), tr("charts_hide"), lambda: [self.charts],
+                                on_open=self._charts_opened)
+        self.results = W.VBox(layout=W.Layout(width="100%"))
+        self.intro = paragraph(self.tr("evaluate_help"))
         self.children = [
-            paragraph(self.tr("evaluate_help")),
+            self.intro,
             self.button,
             self.message,
             self.results,
@@ -696,12 +731,17 @@ class EvaluationPanel(W.VBox):
         warnings = warnings_text(ev, self.lang)
         self.message.value = message_html(self.tr("evaluated")) + "".join(
             f"<p class='hk-help'>{esc(w)}</p>" for w in warnings)
+        if self._on_change is not None:
+            self._on_change()
         return ev
 
     def _fail(self, text: str) -> None:
         self.evaluation = None
         self.message.value = message_html(text, error=True)
         self.results.children = []
+        self.intro.layout.display = ""
+        if self._on_change is not None:
+            self._on_change()
 
     def _show(self, ev: Evaluation) -> None:
         from hjemmekit.goaltext import goal_name
@@ -709,13 +749,21 @@ class EvaluationPanel(W.VBox):
         lang, d = self.lang, ev.design
         names = {g.id: goal_name(g, lang) for g in self.session.workbook.goals.goals}
         counts = {g: sum(1 for x in ev.groups.values() if x == g) for g in GROUPS}
-        self.summary.value = "<ul class='hk-facts'>" + "".join(f"<li>{esc(x)}</li>" for x in (
-            self.tr("design_baseline", start=day(d.baseline[0], lang),
-                    end=day(d.baseline[1], lang)),
-            self.tr("design_trial", start=day(d.trial[0], lang), end=day(d.trial[1], lang)),
-            self.tr("design_units", trial=counts["trial"], comparison=counts["comparison"]),
-            self.tr("privacy_rule", k=d.min_answers, fte=number(d.min_fte, lang, 0)),
-        )) + "</ul>"
+        from hjemmekit.widgets.trial_results import checks_html, findings_html
+
+        self.findings.value = findings_html(ev, lang)
+        self.checks.value = checks_html(ev, lang)
+        self.summary.value = (
+            f"<h3 class='hk-h3'>{esc(self.tr('facts_heading'))}</h3><ul class='hk-facts'>"
+            + "".join(f"<li>{esc(x)}</li>" for x in (
+                self.tr("design_baseline", start=day(d.baseline[0], lang),
+                        end=day(d.baseline[1], lang)),
+                self.tr("design_trial", start=day(d.trial[0], lang),
+                        end=day(d.trial[1], lang)),
+                self.tr("design_units", trial=counts["trial"],
+                        comparison=counts["comparison"]),
+                self.tr("privacy_rule", k=d.min_answers, fte=number(d.min_fte, lang, 0)),
+            )) + "</ul>")
         self.hidden.value = f"<p class='hk-hidden-line'>{esc(hidden_summary(ev, lang))}</p>"
         self.survey.value = survey_html(ev, lang)
         self.roles.value = roles_html(ev, lang)
@@ -732,33 +780,30 @@ class EvaluationPanel(W.VBox):
         if measures:
             self.measure.value = current if current in measures else measures[0]
         self._show_units()
-        self.charts.value = f"<p class='hk-help' role='status'>{esc(self.tr('drawing'))}</p>"
-        _soon(lambda: self._draw_charts(ev))
+        self._charts_of = None
+        if self.charts_fold.is_open:
+            self._charts_opened()
+        self.intro.layout.display = "none"
         self.results.children = [
-            heading(self.tr("results_heading"), 4),
+            self.findings,
+            self.checks,
             self.summary,
             self.hidden,
-            heading(self.tr("survey_heading"), 4),
-            self.survey,
-            heading(self.tr("goals_heading"), 4),
-            self.goals,
-            heading(self.tr("sickleave_heading"), 4),
-            self.sickleave,
-            heading(self.tr("production_heading"), 4),
-            self.production,
-            heading(self.tr("roles_heading"), 4),
-            self.roles,
-            heading(self.tr("wishes_heading"), 4),
-            self.wishes,
-            heading(self.tr("dialogue_heading"), 4),
-            self.dialogue,
-            heading(self.tr("unit_figures_heading"), 4),
-            paragraph(self.tr("unit_figures_help")),
-            self.measure,
-            self.units,
-            heading(self.tr("charts_heading"), 4),
-            self.charts,
+            heading(self.tr("details_heading")),
+            paragraph(self.tr("details_help")),
+            self.tables_fold,
+            self.units_fold,
+            self.charts_fold,
         ]
+
+    def _charts_opened(self) -> None:
+        """Draw the charts of the evaluation shown, unless they are drawn already."""
+        ev = self.evaluation
+        if ev is None or ev is self._charts_of:
+            return
+        self._charts_of = ev
+        self.charts.value = f"<p class='hk-help' role='status'>{esc(self.tr('drawing'))}</p>"
+        _soon(lambda: self._draw_charts(ev))
 
     def _draw_charts(self, ev: Evaluation) -> None:
         """Draw the four charts (after the tables have been shown)."""

@@ -3,9 +3,9 @@
 Started as a user would from the repository root (``voila.json`` there selects the
 ``hjemmekit`` template, which ``pip install`` puts into the venv's
 ``share/jupyter/voila/templates``), opened in Chromium with every request to another host
-aborted and recorded: the step view renders ("Beregn evaluering"), nothing left the host,
-and the page shows no traceback. The server's process group is stopped afterwards, and any
-kernel that outlived it is killed.
+aborted and recorded: the step view renders (its Results part: "Beregn evaluering"), nothing
+left the host, and the page shows no traceback. The server's process group is stopped
+afterwards, and any kernel that outlived it is killed.
 """
 
 from __future__ import annotations
@@ -121,13 +121,16 @@ def test_voila_notebook_05_renders_offline(
         assert page.locator("html").get_attribute("lang") == "da"
         assert page.locator("main#rendered_cells").count() == 1
 
-        evaluate = page.get_by_role("button", name="Beregn evaluering", exact=True)
+        results = page.get_by_role("button", name="Resultater", exact=True)
         error = page.locator(ERROR_OUTPUT).first
-        evaluate.or_(error).wait_for(state="visible")
+        results.or_(error).wait_for(state="visible")
         assert not error.is_visible(), f"a cell failed:\n{error.inner_text()}"
         page.wait_for_selector("#loading", state="detached")
-        # The step view with its evaluation (auto_evaluate="now" on the loaded data), and
-        # the cells after it: the design, the DiD per question, the four charts.
+        # The step view with its evaluation (auto_evaluate="now" on the loaded data) in its
+        # Results part, and the cells after it: the design, the DiD per question, the
+        # four charts.
+        results.click()
+        page.get_by_role("button", name="Beregn evaluering", exact=True).wait_for()
         page.get_by_role("heading", name="Trin 5: Tænk langsigtet", exact=False).wait_for()
         page.get_by_role("status").filter(has_text="Evalueringen er beregnet.").wait_for()
         page.locator("figure.hk-figure img").nth(3).wait_for()

@@ -2,8 +2,8 @@
 a broken data file refused in place, and axe in Danish and English.
 
 On a copy of ``mellemstor-besluttet`` (its trial design is complete and it evaluates the
-bundled example data, ``trial.example_data = "medium"``), step 5 evaluates by itself when
-it opens.
+bundled example data, ``trial.example_data = "medium"``), step 5's Results part evaluates
+by itself when it is first shown; its tables, figures per unit and charts are folded.
 """
 
 from __future__ import annotations
@@ -59,6 +59,25 @@ def go_to_step_5(page: Any, title: str) -> None:
     page.get_by_role("heading", level=2, name=re.compile(re.escape(title))).wait_for()
 
 
+def show_part(page: Any, name: str) -> None:
+    """Click the button of one of step 5's parts and wait until it is the current one."""
+    button = page.locator("button.hk-part-button", has_text=re.compile(rf"^\s*{name}\s*$"))
+    button.click()
+    page.locator("button.hk-part-button[aria-current='true']", has_text=name).wait_for()
+
+
+def unfold_all(page: Any, lang: str = "da") -> None:
+    """Open the Results part's folds (tables, figures per unit, charts)."""
+    if lang == "en":
+        for name in ("tables", "figures per unit", "charts"):
+            page.get_by_role("button", name=f"Show the {name}", exact=True).click()
+            page.get_by_role("button", name=f"Hide the {name}", exact=True).wait_for()
+        return
+    for name in ("tabellerne", "tal pr. enhed", "diagrammerne"):
+        page.get_by_role("button", name=f"Vis {name}", exact=True).click()
+        page.get_by_role("button", name=f"Skjul {name}", exact=True).wait_for()
+
+
 def column(page: Any, caption: str, header: str) -> list[str]:
     """The cells of the column ``header`` in the table with ``caption``."""
     table = page.locator("table.hk-table", has=page.locator("caption", has_text=caption)).first
@@ -93,11 +112,14 @@ def test_step_5_evaluates_and_refuses_a_broken_file(
 ) -> None:
     wid = open_copy(page, hjemmekit_server, ui)
     go_to_step_5(page, "Tænk langsigtet")
+    show_part(page, "Data")
+    page.get_by_text(re.compile(r"eksempeldata \(eksempelorganisationen")).wait_for()
+    show_part(page, "Resultater")
     page.get_by_role("button", name="Beregn evaluering", exact=True).wait_for()
 
     # The evaluation appears by itself (example data, complete design).
     page.get_by_role("status").filter(has_text="Evalueringen er beregnet.").wait_for()
-    page.get_by_text(re.compile(r"eksempeldata \(eksempelorganisationen")).wait_for()
+    unfold_all(page)
     did = column(page, "Forskel-i-forskelle pr. spørgsmål med 95 %-konfidensinterval",
                  "Forskel-i-forskelle")
     assert did, "the DiD table has no rows"
@@ -125,6 +147,7 @@ def test_step_5_evaluates_and_refuses_a_broken_file(
     ui.screenshot(page, "trial-step-5-da")
 
     # A broken sick-leave file: refused, its problems listed in place, nothing stored.
+    show_part(page, "Data")
     # ipywidgets' FileUpload keeps its <input type=file> out of the DOM and clicks it from
     # the button: answer the file chooser that opens (Playwright sets the input's files).
     upload = page.get_by_role("button", name=re.compile(r"^Indlæs datafiler"))
@@ -144,25 +167,29 @@ def test_step_5_evaluates_and_refuses_a_broken_file(
     assert not list(WorkbookStore(hjemmekit_server.store).data_dir(wid).glob("sickleave*"))
     # The evaluation on the example data stays.
     page.get_by_text(re.compile(r"eksempeldata \(eksempelorganisationen")).wait_for()
-    assert page.locator("figure.hk-figure img").count() == 4
     assert_no_traceback(page)
     ui.assert_no_axe_violations(page)
     problems.scroll_into_view_if_needed()
     ui.screenshot(page, "trial-step-5-broken-upload", full_page=False)
+    show_part(page, "Resultater")
+    assert page.locator("figure.hk-figure img").count() == 4
 
 
 def test_step_5_in_english(page: Any, hjemmekit_server: Any, ui: Any) -> None:
     open_copy(page, hjemmekit_server, ui)
     go_to_step_5(page, "Tænk langsigtet")
+    show_part(page, "Resultater")
     page.get_by_role("status").filter(has_text="Evalueringen er beregnet.").wait_for()
 
     page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_role("heading", level=2, name=re.compile(r"Step 5 of 5")).wait_for()
+    # The app is rebuilt in English on the same part, which evaluates again.
+    page.get_by_role("heading", level=2, name=re.compile(r"Step 5 of 5 · Results")).wait_for()
     assert page.get_by_role("button", name="Next", exact=True).is_visible()
-    # The step evaluates again in English; the button computes it once more.
     page.get_by_role("status").filter(has_text="The evaluation is computed.").wait_for()
+    page.get_by_role("heading", name="What did the trial show?").wait_for()
     page.get_by_role("button", name="Compute the evaluation", exact=True).click()
     page.get_by_role("status").filter(has_text="The evaluation is computed.").wait_for()
+    unfold_all(page, "en")
     caption = "Difference-in-differences per question with 95 % confidence interval"
     did = column(page, caption, "Difference-in-differences")
     assert any(ENGLISH_DECIMAL.match(c) for c in did), did

@@ -705,16 +705,15 @@ def test_cli_validate_exit_codes_without_traceback(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Big files are parsed in parts on threads: the same frames and problems as whole
+# Big plain files are parsed by Arrow's reader: the same frames and problems as pandas
 
 
 def _parsed_in_parts_and_whole(
     data: bytes, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[tuple[pd.DataFrame | None, list[str]], tuple[pd.DataFrame | None, list[str]]]:
-    """``validate_bytes`` with tiny parts (cut anywhere, inside quotes too) and whole."""
+    """``validate_bytes`` with Arrow's reader tried on every file, and with pandas'."""
     with monkeypatch.context() as m:
-        m.setattr(hio, "PARALLEL_BYTES", 40)  # parts of about 20 bytes, at most 4
-        m.setattr(hio.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+        m.setattr(hio, "ARROW_BYTES", 0)
         parts, parts_report = validate_bytes(data, name)
     whole, whole_report = validate_bytes(data, name)
     return (parts, parts_report.lines()), (whole, whole_report.lines())
@@ -740,7 +739,7 @@ PARTS_CASES = [
 
 
 @pytest.mark.parametrize(("name", "content"), PARTS_CASES)
-def test_parsing_in_parts_gives_what_parsing_whole_gives(
+def test_arrow_reader_gives_what_pandas_gives(
     name: str, content: str | bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = content.encode() if isinstance(content, str) else content
@@ -755,27 +754,19 @@ def test_parsing_in_parts_gives_what_parsing_whole_gives(
         assert parts.attrs == whole.attrs
 
 
-def test_parsing_in_parts_is_used_for_a_big_clean_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The comparison above must see the parallel path taken (not only its fallbacks)."""
+def test_arrow_reader_is_used_for_a_big_clean_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison above must see Arrow's reader taken (not only its fallbacks)."""
     taken: list[bool] = []
-    real = hio._parse_parallel
+    real = hio._parse_arrow
 
     def spy(*args: object, **kwargs: object) -> pd.DataFrame | None:
         frame = real(*args, **kwargs)  # type: ignore[arg-type]
         taken.append(frame is not None)
         return frame
 
-    monkeypatch.setattr(hio, "_parse_parallel", spy)
+    monkeypatch.setattr(hio, "_parse_arrow", spy)
     data = (GOOD / "survey.csv").read_bytes()
     (parts, _), (whole, _) = _parsed_in_parts_and_whole(data, "survey.csv", monkeypatch)
     assert taken[0] is True
     assert parts is not None and whole is not None
     pd.testing.assert_frame_equal(parts, whole)
-
-
-def test_count_newlines_is_bytes_count() -> None:
-    rng = np.random.default_rng(7)
-    data = rng.choice(np.frombuffer(b"ab\n\r;", dtype=np.uint8), 3_000_000).tobytes()
-    for start, stop in [(0, len(data)), (0, 0), (5, 6), (1, 2_500_001), (1_048_575, 2_097_153),
-                        (len(data) - 3, len(data))]:
-        assert hio._count_newlines(data, start, stop) == data.count(b"\n", start, stop)

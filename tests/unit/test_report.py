@@ -15,7 +15,7 @@ import docx
 import ipywidgets as W
 import pytest
 
-from hjemmekit import report
+from hjemmekit import document, report
 from hjemmekit.cli import main
 from hjemmekit.evaluation import SICKLEAVE, Design, evaluate
 from hjemmekit.i18n import catalog, t
@@ -56,7 +56,7 @@ def rendered() -> dict[tuple[str, str, str], str | bytes]:
     for name in EXAMPLES:
         wb = example(name)
         for lang in ("da", "en"):
-            doc = report.build(wb, lang, today=TODAY)
+            doc = document.build(wb, lang, today=TODAY)
             out[name, "html", lang] = report.html_from(doc)
             out[name, "docx", lang] = docx_from(doc)
     return out
@@ -176,7 +176,7 @@ def test_the_drafts_are_filled_where_known_and_blank_elsewhere(rendered):
         assert t(f"rules.element.{element}", "da") in drafts
     assert "Faste hjemmedage: tirsdag og torsdag." in drafts
     assert "Aftalen gælder fra den 01.04.2026." in drafts
-    assert report.BLANK in drafts and "[udfyldes]" in drafts
+    assert document.BLANK in drafts and "[udfyldes]" in drafts
     assert "Rammeaftale om distancearbejde" in drafts and "pav.medst.dk" in drafts
     assert "samarbejdsudvalg-og-tillidsrepraesentanter" in drafts
     english = rendered["mellemstor-evalueret", "html", "en"]
@@ -289,14 +289,14 @@ def test_hidden_figures_never_appear():
     secret = {key: real[key] for key in hidden if key in real and key[1] != SICKLEAVE}
     assert len(secret) > 20
 
-    doc = report.build(wb, "da", data, today=TODAY, charts=False)
+    doc = document.build(wb, "da", data, today=TODAY, charts=False)
     html = report.html_from(doc)
     assert "Af hensyn til anonymiteten er disse tal skjult" in html
-    tables = [b for b in doc.walk() if isinstance(b, report.Table)]
+    tables = [b for b in doc.walk() if isinstance(b, document.Table)]
     checked = 0
-    fmt = report._Text("da").num
+    fmt = document._Text("da").num
     for (unit, measure, period), figure in secret.items():
-        label = report._question_label(measure, "da")
+        label = document._question_label(measure, "da")
         caption = t("report.units_caption", "da", measure=label)
         table = next((x for x in tables if x.caption == caption), None)
         if table is None:
@@ -318,7 +318,7 @@ def test_hidden_figures_never_appear():
         caption = table._element.getprevious()
         rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows}
         for (unit, measure, period), _figure in secret.items():
-            label = report._question_label(measure, "da")
+            label = document._question_label(measure, "da")
             if caption is None or label not in "".join(caption.itertext()) or unit not in rows:
                 continue
             cells = rows[unit][2:4] if period == "baseline" else rows[unit][4:6]
@@ -419,7 +419,7 @@ def test_app_report_failure_is_a_message(session: Session, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report, "build", boom)
+    monkeypatch.setattr(document, "build", boom)
     app.make_report()
     assert "disk full" in app.report_links.value and "role='alert'" in app.report_links.value
 

@@ -250,8 +250,10 @@ def test_broken_upload_shows_its_problem_lines_in_place_and_is_not_stored(
 
 
 def test_evaluation_of_the_example_shows_the_did_table_with_a_decimal_comma(example: Session):
-    view = TrialView(example)  # data and design complete: evaluated on open
+    view = TrialView(example)
     assert "eksempeldata" in view.data_panel.source.value
+    assert view.evaluation is None  # evaluated when the results are first shown
+    view.show_part("results")  # data and design complete: evaluated on showing them
     ev = view.evaluation
     assert ev is not None and "Evalueringen er beregnet" in view.evaluation_panel.message.value
     table = view.evaluation_panel.survey.value
@@ -267,6 +269,8 @@ def test_evaluation_of_the_example_shows_the_did_table_with_a_decimal_comma(exam
     assert "Ledere" in view.evaluation_panel.roles.value
     assert "Transporttid" in view.evaluation_panel.wishes.value
     assert "videndeling" in view.evaluation_panel.dialogue.value
+    assert view.evaluation_panel.charts.value == ""  # drawn when unfolded
+    view.evaluation_panel.charts_fold.toggle.click()
     charts = view.evaluation_panel.charts.value
     assert charts.count("<img src='data:image/png;base64,") == 4
     assert all(alt.strip() for alt in re.findall(r"alt='([^']*)'", charts))
@@ -274,7 +278,7 @@ def test_evaluation_of_the_example_shows_the_did_table_with_a_decimal_comma(exam
 
 
 def test_hidden_figures_are_rendered_as_hidden_never_as_numbers(example: Session):
-    view = TrialView(example)
+    view = TrialView(example, part="results")
     panel = view.evaluation_panel
     assert "IT-sikkerhed" in panel.hidden.value and "Skjulte tal" in panel.hidden.value
     panel.measure.value = "concentration"
@@ -288,6 +292,7 @@ def test_hidden_figures_are_rendered_as_hidden_never_as_numbers(example: Session
     panel.measure.value = "sickleave"
     assert "Sygefravær pr. enhed" in panel.units.value
 
+    view.show_part("design")  # built now, the first time it is shown
     view.min_answers.value = 500  # everything hidden: the table says so, no number shows
     assert "ændret, siden tallene blev beregnet" in panel.message.value
     view.evaluate_button.click()
@@ -313,6 +318,8 @@ def test_evaluation_problems_are_shown_in_place(session: Session, tmp_path):
 
 def test_reflections_conclusions_and_decisions_saved(session: Session, store):
     view = TrialView(session)
+    view.show_part("reflection")
+    assert "vises her, når evalueringen er beregnet" in view.reflection_findings.value
     assert list(view.reflections) == list(TRIAL_REFLECTIONS)
     assert view.reflections["leaders_vs_employees"].description == (
         "Er der forskel på erfaringer fra ledere og medarbejdere?")
@@ -341,20 +348,30 @@ def test_english_labels_after_the_language_switch(example: Session):
     example.set_lang("en")
     view = TrialView(example)
     assert view.trial_start.description == "Trial start"
+    assert [b.description for b in view.part_buttons.values()] == [
+        "Design", "Data", "Results", "Reflection and decision"]
+    view.show_part("results")
     assert view.evaluate_button.description == "Compute the evaluation"
     assert view.data_panel.upload.description == "Upload data files"
     assert "<td>0.44</td>" in view.evaluation_panel.survey.value
     assert "I have good opportunities to concentrate" in view.evaluation_panel.survey.value
     assert "hidden (&lt; 5 answers)" in view.evaluation_panel.units.value
+    view.show_part("reflection")
     assert view.reflections["leaders_vs_employees"].description.startswith("Is there a difference")
 
 
 def test_the_app_shows_step_five_and_what_it_lacks(session: Session):
     app = App(session, step=4)
-    assert isinstance(app.body.children[0], TrialView)
+    view = app.body.children[0]
+    assert isinstance(view, TrialView)
     assert "Angiv målepunkter" in app.missing.value
-    button = _find(app.body, W.Button, lambda w: w.description == "Beregn evaluering")
-    assert button
+    assert [b.description for b in view.part_buttons.values()] == [
+        "Design", "Data", "Resultater", "Refleksion og beslutning"]
+    assert "Trin 5 af 5 · Design" in app.heading.value
+    assert not _find(app.body, W.Button, lambda w: w.description == "Beregn evaluering")
+    view.part_buttons["results"].click()
+    assert "Trin 5 af 5 · Resultater" in app.heading.value
+    assert _find(app.body, W.Button, lambda w: w.description == "Beregn evaluering")
 
 
 def test_data_loaded_by_path_are_used_until_an_upload(example: Session):
