@@ -19,7 +19,10 @@ A warm-up round (not counted) checks that A's survey.csv holds the completed res
 Not a test: exit 1 only when something fails to run.
 
     .venv/bin/python benchmarks/bench_import.py [--rounds 5] [--dialect utf8|cp1252|utf16]
-        [--json FILE] [--quiet-wait 20]
+        [--json FILE] [--quiet-wait 20] [--compare-with SRC]
+
+``--compare-with SRC`` adds A0: the same import with ``hjemmekit`` imported from
+``SRC/hjemmekit`` (e.g. a ``git archive`` of main), for before/after figures from one run.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -135,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--quiet-wait", type=float, default=20.0,
                         help="wait up to this many seconds for idle CPUs before each run")
+    parser.add_argument("--compare-with", metavar="SRC",
+                        help="also run the import with hjemmekit from SRC/hjemmekit (A0)")
     args = parser.parse_args(argv)
     try:
         folder, profile = ensure_export(args.dialect)
@@ -147,24 +153,41 @@ def main(argv: list[str] | None = None) -> int:
         encoding = {"utf8": "utf-8", "cp1252": "latin-1", "utf16": "utf-16"}[args.dialect]
         b = Contender("B", "DuckDB reading dataset.csv",
                       [sys.executable, "-c", DUCKDB_SCRIPT, sources[0], encoding])
+        contenders = [a, b]
+        if args.compare_with:
+            src = Path(args.compare_with).resolve()
+            if not (src / "hjemmekit" / "__init__.py").is_file():
+                raise BenchError(f"{src} holds no hjemmekit/ package")
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+                [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]))
+            contenders.insert(1, Contender("A0", f"A0 import, hjemmekit from {src.name}",
+                                           [*a.cmd[:-3], str(work / "survey0.csv"),
+                                            *a.cmd[-2:]], env))
         size_mb = (folder / "dataset.csv").stat().st_size / 1e6
         print(f"dataset.csv: {size_mb:.0f} MB; warm-up round ...", flush=True)
-        run_once(a.cmd)
+        for c in contenders[:-1]:
+            run_once(c.cmd, env=c.env)
         counted = work / "count.txt"
         run_once(b.cmd, stdout_path=counted)
         rows = int(counted.read_text().strip())
         kept = sum(1 for _ in out.open("rb")) - 1
         print(f"  dataset rows {rows:,}; imported (completed) {kept:,}", flush=True)
         for i in range(args.rounds):
-            order = (a, b) if i % 2 == 0 else (b, a)
+            order = contenders if i % 2 == 0 else contenders[::-1]
             for c in order:
                 wait_for_quiet(args.quiet_wait)
-                c.runs.append(run_once(c.cmd))
+                c.runs.append(run_once(c.cmd, env=c.env))
         ratio = paired_ratio(a, b)
-        print(_fmt_row(a))
-        print(_fmt_row(b))
+        for c in contenders:
+            print(_fmt_row(c))
         print(f"  ratio A/B (paired median) {ratio:.2f} (target <= {TARGET_RATIO}); "
+              f"CPU A/B {a.median('cpu_s') / b.median('cpu_s'):.2f}; "
               f"peak A {a.peak():.0f} MB (target < {TARGET_PEAK_MB:.0f} MB)")
+        if args.compare_with:
+            a0 = contenders[1]
+            print(f"  ratio A0/B (paired median) {paired_ratio(a0, b):.2f}; "
+                  f"CPU A0/B {a0.median('cpu_s') / b.median('cpu_s'):.2f}; "
+                  f"peak A0 {a0.peak():.0f} MB")
         if args.json:
             Path(args.json).write_text(json.dumps({
                 "machine": machine(), "dialect": args.dialect, "dataset_mb": size_mb,

@@ -106,20 +106,43 @@ def _labels_of(export: Export, col: Column, values: Any) -> tuple[np.ndarray, li
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return (np.asarray(values.cat.codes, dtype=np.intp), [str(x) for x in
                 values.cat.categories], np.zeros(len(values), dtype=bool))
-    arr = np.asarray(values, dtype=np.float64)
+    arr = np.asarray(values)
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
     if col.labels:
         codes_sorted = np.array(sorted(col.labels), dtype=np.float64)
         labels = [col.labels[c] for c in codes_sorted]
-        pos = np.searchsorted(codes_sorted, arr)
-        pos_c = np.minimum(pos, len(codes_sorted) - 1)
-        found = (codes_sorted[pos_c] == arr) if len(codes_sorted) else np.zeros(len(arr), bool)
-        out = np.where(found, pos_c, -1)
-        nolabel = ~found & ~np.isnan(arr)
-        return out.astype(np.intp), labels, nolabel
+        found = _lookup(arr, codes_sorted)
+        nolabel = (found < 0) & ~np.isnan(arr)
+        return found, labels, nolabel
+    arr = arr.astype(np.float64, copy=False)
     uniq, inv = np.unique(arr, return_inverse=True)
     labels = [f"{u:g}" for u in uniq]
     inv = np.where(np.isnan(arr), -1, inv.reshape(-1))
     return inv.astype(np.intp), labels, np.zeros(len(arr), dtype=bool)
+
+
+_LUT_MAX = 1 << 16
+
+
+def _lookup(arr: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The position of each value of ``arr`` in the sorted ``keys`` (-1: not there, NaN).
+
+    Survey codes are small whole numbers: then one lookup array indexed by the code
+    (a few passes over the column); otherwise a binary search."""
+    if not len(keys):
+        return np.full(len(arr), -1, dtype=np.intp)
+    if keys[0] >= 0 and keys[-1] < _LUT_MAX and np.all(keys == np.round(keys)):
+        top = int(keys[-1]) + 1
+        lut = np.full(top + 1, -1, dtype=np.intp)  # slot ``top``: outside the keys or NaN
+        lut[keys.astype(np.intp)] = np.arange(len(keys))
+        inside = (arr >= 0) & (arr < top)  # False for NaN
+        idx = np.where(inside, arr, top).astype(np.intp)
+        pos = lut[idx]
+        pos[idx != arr] = -1  # not a whole number (1.5 is no code 1)
+        return pos
+    pos = np.minimum(np.searchsorted(keys, arr), len(keys) - 1)
+    return np.where(keys[pos] == arr, pos, -1).astype(np.intp)
 
 
 def _column_scores(
@@ -409,15 +432,17 @@ def write_survey(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
                 pa.array(codes, mask=codes < 0), pa.array(texts, type=pa.string())).cast(
                     pa.string()))
         else:
-            v = s.to_numpy(dtype=np.float64, na_value=np.nan)
-            nan = np.isnan(v)
-            whole = v[~nan]
-            if np.all(whole == np.round(whole)) and np.abs(whole).max(initial=0) < 2**31:
-                top = np.abs(whole).max(initial=0)
-                kind = np.int8 if top < 128 else np.int16 if top < 32768 else np.int32
-                arrays.append(pa.array(np.where(nan, 0, v).astype(kind), mask=nan))
-            else:
-                arrays.append(pa.array(v, mask=nan))
+            # NaN is null; whole numbers are written without decimals: arrow's safe cast
+            # to the smallest integer type that holds them (it refuses fractions and
+            # overflow), else the floats as they are.
+            values = pa.array(s.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True)
+            for kind in (pa.int8(), pa.int16(), pa.int32()):
+                try:
+                    values = values.cast(kind)
+                    break
+                except pa.ArrowInvalid:
+                    continue
+            arrays.append(values)
     table = pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
     del arrays
     target = Path(path)

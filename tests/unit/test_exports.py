@@ -298,3 +298,23 @@ def test_big_dataset_reads_rare_columns_when_asked(original, tmp_path: Path, mon
     moved = apply_profile(export, profile).frame
     assert "created" not in export.lazy
     assert (moved["date"] == whole["date"] - pd.Timedelta(days=1)).all()
+
+
+@pytest.mark.parametrize("keys", [[1, 2, 3, 4, 5, 9], [0, 1, 2, 10], [-1, 1, 2], [1.5, 2], [7],
+                                  []])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_code_lookup_matches_a_binary_search(keys: list[float], dtype: str) -> None:
+    """Codes found through the lookup array: the same positions as a search of the keys
+    (fractions, negatives, NaN and codes without a label give -1)."""
+    import numpy as np
+
+    from hjemmekit.exports.apply import _lookup
+
+    rng = np.random.default_rng(7)
+    arr = rng.choice([np.nan, 0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 1.5, 2.0001, -1, -3, 1e9],
+                     size=5000).astype(dtype)
+    k = np.array(keys, dtype=np.float64)
+    expected = np.full(len(arr), -1)
+    for i, key in enumerate(k):
+        expected[arr.astype(np.float64) == key] = i
+    assert (_lookup(arr, k) == expected).all()
