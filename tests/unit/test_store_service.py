@@ -12,6 +12,7 @@ real JupyterHub when one can be started.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -719,6 +720,15 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def orphaned():  # the hub is gone (the test ended): go too, leave nothing running
+    import time
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+__import__("threading").Thread(target=orphaned, daemon=True).start()
 port = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"]).port
 HTTPServer(("127.0.0.1", port), Handler).serve_forever()
 '''
@@ -810,6 +820,8 @@ def test_real_jupyterhub(tmp_path):
         assert (got["user"], got["owner"]) == ("bob", "bob")
         assert got["created"] in got["listed"] and wb.id not in got["listed"]
     finally:
+        with contextlib.suppress(Exception):  # stop bob's server before the hub
+            hub_api(hub, "DELETE", "users/bob/server", admin)
         stop(proc)
 
 
