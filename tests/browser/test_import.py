@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_trial import assert_no_traceback, go_to_step_5, open_copy
+from test_trial import assert_no_traceback, go_to_step_5, open_copy, show_part
 
 from hjemmekit.store import WorkbookStore
 
@@ -47,7 +47,7 @@ def stored_text(store: Path, wid: str) -> str:
 def test_mapping_step_imports_a_surveyxact_export(page: Any, hjemmekit_server: Any, ui: Any):
     wid = open_copy(page, hjemmekit_server, ui)
     go_to_step_5(page, "Tænk langsigtet")
-    page.get_by_role("status").filter(has_text="Evalueringen er beregnet.").wait_for()
+    show_part(page, "Data")  # uploads live in step 5's Data part
 
     upload(page, re.compile(r"^Indlæs datafiler"), [EXPORTS / "surveyxact.xlsx"])
     mapping = page.locator(MAPPING)
@@ -126,6 +126,7 @@ def test_mapping_step_in_english(page: Any, hjemmekit_server: Any, ui: Any):
     page.get_by_role("button", name="Next", exact=True).wait_for()
     page.locator(".hk-nav button", has_text=re.compile(r"5\. ")).click()
     page.get_by_role("heading", level=2, name=re.compile(r"Step 5 of 5")).wait_for()
+    show_part(page, "Data")
 
     # SurveyXact's three CSV files together make one export.
     folder = EXPORTS / "surveyxact_csv_cp1252"
