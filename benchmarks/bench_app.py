@@ -31,38 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crowd import CHROMIUM_ARGS, READY_APP, READY_BARE  # the same page, the same predicates
+
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 TARGET_RATIO = 1.25
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 BARE_SOURCE = """import ipywidgets as W
 
 W.IntSlider(value=2, min=0, max=5, description="Hjemmedage")
 """
-#: JS predicates: the first usable input of each page.
-READY_APP = """() => {
-  if (document.getElementById('loading')) return false;
-  const b = Array.from(document.querySelectorAll('button'))
-    .find((e) => ['Næste', 'Next'].includes(e.textContent.trim()));
-  if (!b || b.disabled) return false;
-  const r = b.getBoundingClientRect();
-  return r.width > 0 && r.height > 0;
-}"""
-READY_BARE = """() => {
-  if (document.getElementById('loading')) return false;
-  const s = document.querySelector('[role="slider"]');
-  if (!s) return false;
-  const r = s.getBoundingClientRect();
-  return r.width > 0 && r.height > 0;
-}"""
 
 
 def free_port() -> int:
