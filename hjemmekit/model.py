@@ -133,6 +133,19 @@ def _limit(v: str) -> str:
     return v
 
 
+def _keyed(keys: tuple[str, ...], blank: Callable[[], Any], what: str) -> Any:
+    """A validator for a dict with one entry per key: unknown keys are an error, missing
+    ones get ``blank()``, and the entries come in the order of ``keys``."""
+
+    def check(v: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(v) - set(keys)
+        if unknown:
+            raise ValueError(f"unknown {what}: {', '.join(sorted(unknown))}")
+        return {k: v.get(k, blank()) for k in keys}
+
+    return check
+
+
 class Note(_Model):
     """A choice ticked with a note."""
 
@@ -153,13 +166,7 @@ class ContextStep(_Model):
 
     _check = field_validator("notes", "statement")(_limit)
 
-    @field_validator("factors")
-    @classmethod
-    def _known_factors(cls, v: dict[str, Note]) -> dict[str, Note]:
-        unknown = set(v) - set(CONTEXT_FACTORS)
-        if unknown:
-            raise ValueError(f"unknown context factor(s): {', '.join(sorted(unknown))}")
-        return {k: v.get(k, Note()) for k in CONTEXT_FACTORS}
+    _known_factors = field_validator("factors")(_keyed(CONTEXT_FACTORS, Note, "context factor(s)"))
 
 
 # --- Step 2 ---------------------------------------------------------------------------
@@ -213,13 +220,9 @@ class Case(_Model):
     verdict: Verdict = "undecided"
     verdict_note: Text = ""
 
-    @field_validator("answers")
-    @classmethod
-    def _known_questions(cls, v: dict[str, CaseAnswer]) -> dict[str, CaseAnswer]:
-        unknown = set(v) - set(SUITABILITY_QUESTIONS)
-        if unknown:
-            raise ValueError(f"unknown question(s): {', '.join(sorted(unknown))}")
-        return {q: v.get(q, CaseAnswer()) for q in SUITABILITY_QUESTIONS}
+    _known_questions = field_validator("answers")(
+        _keyed(SUITABILITY_QUESTIONS, CaseAnswer, "question(s)")
+    )
 
 
 class SuitabilityStep(_Model):
@@ -228,13 +231,7 @@ class SuitabilityStep(_Model):
     )
     cases: list[Case] = Field(default_factory=list)
 
-    @field_validator("discussion")
-    @classmethod
-    def _known_themes(cls, v: dict[str, Discussion]) -> dict[str, Discussion]:
-        unknown = set(v) - set(DISCUSSION_THEMES)
-        if unknown:
-            raise ValueError(f"unknown theme(s): {', '.join(sorted(unknown))}")
-        return {t: v.get(t, Discussion()) for t in DISCUSSION_THEMES}
+    _known_themes = field_validator("discussion")(_keyed(DISCUSSION_THEMES, Discussion, "theme(s)"))
 
     @field_validator("cases")
     @classmethod
