@@ -28,6 +28,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from hjemmekit import __version__
+from hjemmekit.figuretext import FigureText
 from hjemmekit.goaltext import goal_name, indicator_text, target_text, tool_name
 from hjemmekit.i18n import LANGUAGES, day, has, number, t
 from hjemmekit.model import (
@@ -57,8 +58,7 @@ from hjemmekit.verdict import ANSWER_COLOURS, VERDICT_COLOURS, suggest
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
-    from hjemmekit.evaluation import Cell as EvCell
-    from hjemmekit.evaluation import DiD, Evaluation, Periods
+    from hjemmekit.evaluation import Evaluation
 
 __all__ = [
     "BLANK",
@@ -1298,38 +1298,15 @@ class _Builder:
         return s.add(Bullets(items))
 
 
-class _Fmt:
-    """Numbers and hidden figures as the evaluation tables write them."""
+class _Fmt(FigureText):
+    """The report's tables: texts from ``report.*``, one word for a hidden figure."""
 
     def __init__(self, ev: Evaluation, tx: _Text) -> None:
+        super().__init__(ev, tx.lang)
         self.tx = tx
-        self.k = ev.design.min_answers
 
-    def num(self, x: float | None, digits: int = 2) -> str:
-        return self.tx.num(x, digits)
+    def tr(self, key: str, **fields: object) -> str:
+        return self.tx(key, **fields)
 
-    def hidden(self) -> str:
+    def hidden(self, fte: bool = False) -> str:
         return self.tx("hidden")
-
-    def cell(self, c: EvCell, digits: int = 2) -> str:
-        return self.hidden() if c.suppressed else self.num(c.value, digits)
-
-    def count(self, c: EvCell, fte: bool = False) -> str:
-        return self.hidden() if c.suppressed else self.num(c.n, 1 if fte else 0)
-
-    def did(self, d: DiD, digits: int = 2) -> str:
-        return self.hidden() if d.suppressed else self.num(d.estimate, digits)
-
-    def ci(self, d: DiD) -> str:
-        if d.suppressed:
-            return self.hidden()
-        if d.ci95 is None:
-            return "–"
-        return self.tx("ci", lo=self.num(d.ci95[0]), hi=self.num(d.ci95[1]))
-
-    def change(self, p: Periods, digits: int = 2) -> str:
-        b, d = p.baseline.value, p.during.value
-        return "–" if b is None or d is None else self.num(d - b, digits)
-
-    def group(self, g: str) -> str:
-        return self.tx.other(f"evaluation.group_{g}")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 
 from hjemmekit import trialdata
+from hjemmekit.figuretext import FigureText
 from hjemmekit.i18n import day, has, number, t
 from hjemmekit.session import Session
 from hjemmekit.store import StoreError
@@ -37,7 +38,7 @@ from hjemmekit.widgets.base import (
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from hjemmekit.evaluation import Cell, DiD, Evaluation, Periods
+    from hjemmekit.evaluation import Evaluation
     from hjemmekit.trialdata import TrialData, Upload
 
 CHART_DPI = 80
@@ -86,57 +87,16 @@ def table_html(
     )
 
 
-class Fmt:
-    """Numbers and hidden figures as the tables write them, in one language."""
-
-    def __init__(self, ev: Evaluation, lang: str) -> None:
-        self.lang = lang
-        self.k = ev.design.min_answers
-        self.fte = number(ev.design.min_fte, lang, 0)
+class Fmt(FigureText):
+    """The app's tables: texts from ``trial.*``, hidden figures name their threshold."""
 
     def tr(self, key: str, **fields: object) -> str:
         return t(f"trial.{key}", self.lang, **fields)
-
-    def num(self, x: float | None, digits: int = 2) -> str:
-        return "–" if x is None else number(x, self.lang, digits)
 
     def hidden(self, fte: bool = False) -> str:
         if fte:
             return self.tr("hidden_fte", fte=self.fte)
         return self.tr("hidden_answers", k=self.k)
-
-    def cell(self, c: Cell, digits: int = 2, fte: bool = False) -> str:
-        return self.hidden(fte) if c.suppressed else self.num(c.value, digits)
-
-    def count(self, c: Cell, fte: bool = False) -> str:
-        if c.suppressed:
-            return self.hidden(fte)
-        return self.num(c.n, 1 if fte else 0)
-
-    def did(self, d: DiD, digits: int = 2, fte: bool = False) -> str:
-        return self.hidden(fte) if d.suppressed else self.num(d.estimate, digits)
-
-    def ci(self, d: DiD) -> str:
-        if d.suppressed:
-            return self.hidden()
-        if d.ci95 is None:
-            return "–"
-        return self.tr("ci", lo=self.num(d.ci95[0]), hi=self.num(d.ci95[1]))
-
-    def ci_cluster(self, d: DiD) -> str:
-        """The unit-clustered interval (the one the sentences use with enough units)."""
-        if d.suppressed:
-            return self.hidden()
-        if d.ci95_cluster is None:
-            return "–"
-        return self.tr("ci", lo=self.num(d.ci95_cluster[0]), hi=self.num(d.ci95_cluster[1]))
-
-    def change(self, p: Periods, digits: int = 2) -> str:
-        b, d = p.baseline.value, p.during.value
-        return "–" if b is None or d is None else self.num(d - b, digits)
-
-    def group(self, g: str) -> str:
-        return t(f"evaluation.group_{g}", self.lang)
 
 
 def metric_label(name: str, lang: str) -> str:
@@ -155,7 +115,7 @@ def survey_html(ev: Evaluation, lang: str) -> str:
             f.tr("col_ci"), f.tr("col_ci_cluster")]
     rows = [[trialdata.question_label(q.question, lang), f.cell(q.trial.baseline),
              f.cell(q.trial.during), f.cell(q.comparison.baseline), f.cell(q.comparison.during),
-             f.did(q.did), f.ci(q.did), f.ci_cluster(q.did)] for q in ev.survey]
+             f.did(q.did), f.ci(q.did), f.ci(q.did, clustered=True)] for q in ev.survey]
     from hjemmekit.checks import MIN_UNITS
 
     cluster = f.tr("survey_help_cluster", min=MIN_UNITS)
