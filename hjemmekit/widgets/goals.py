@@ -147,22 +147,10 @@ class GoalsView(StepView):
         # The add forms sync once, when the field is left or Enter is pressed: a button
         # pressed right after typing must not overtake the text (ipywidgets holds back a
         # field's updates while one is unanswered, but sends clicks at once).
-        self.new_goal = W.Text(
-            description=tr("goals.new_goal"), placeholder=tr("goals.new_goal_placeholder"),
-            layout=W.Layout(width="100%"), continuous_update=False,
-        )
-        self.new_goal.add_class(STACKED)
-        self.add_goal_button = W.Button(description=tr("goals.add_goal"), icon="")
-        self.add_goal_button.on_click(lambda _: self.add_goal(self.new_goal.value))
-        self.add_message = self._note_widget("add")
-        self.new_tool = W.Text(
-            description=tr("goals.new_tool"), placeholder=tr("goals.new_tool_placeholder"),
-            layout=W.Layout(width="100%"), continuous_update=False,
-        )
-        self.new_tool.add_class(STACKED)
-        self.add_tool_button = W.Button(description=tr("goals.add_tool"), icon="")
-        self.add_tool_button.on_click(lambda _: self.add_tool(self.new_tool.value))
-        self.tool_message = self._note_widget("tools")
+        self.new_goal, self.add_goal_button, self.add_message = self._add_form(
+            "goal", "add", self.add_goal)
+        self.new_tool, self.add_tool_button, self.tool_message = self._add_form(
+            "tool", "tools", self.add_tool)
         self.remove_tool_buttons: dict[str, W.Button] = {}
         for tool in wb.goals.own_tools:
             b = W.Button(description=tr("goals.remove_tool", tool=tool), icon="")
@@ -195,6 +183,23 @@ class GoalsView(StepView):
             heading(tr("goals.matrix_heading")),
             self.matrix,
         ]
+
+    def _add_form(
+        self, what: str, slot: str, add: Callable[[str], Any]
+    ) -> tuple[W.Text, W.Button, W.HTML]:
+        """A name field, its add button and its message slot."""
+        tr = self.tr
+        # The field syncs once, when it is left or Enter is pressed: a button pressed right
+        # after typing must not overtake the text (ipywidgets holds back a field's updates
+        # while one is unanswered, but sends clicks at once).
+        field = W.Text(
+            description=tr(f"goals.new_{what}"), placeholder=tr(f"goals.new_{what}_placeholder"),
+            layout=W.Layout(width="100%"), continuous_update=False,
+        )
+        field.add_class(STACKED)
+        button = W.Button(description=tr(f"goals.add_{what}"), icon="")
+        button.on_click(lambda _: add(field.value))
+        return field, button, self._note_widget(slot)
 
     def _note_widget(self, slot: str) -> W.HTML:
         kind, text = self._notes.get(slot, ("", ""))
