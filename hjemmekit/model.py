@@ -316,6 +316,17 @@ class ScenarioRule(_Model):
         return self
 
 
+def tick_day(pattern: CaseArrangement | ScenarioRule, which: str, day: str, on: bool) -> None:
+    """Tick (or untick) ``day`` as a home (``which="home"``) or office day of an
+    arrangement or a scenario rule; a day cannot be both."""
+    mine, other = ("home_days", "office_days") if which == "home" else ("office_days", "home_days")
+    if on and day in getattr(pattern, other):
+        raise ValueError(f"{day} cannot be both a home day and an office day")
+    days = set(getattr(pattern, mine))
+    days = days | {day} if on else days - {day}
+    setattr(pattern, mine, [d for d in WEEKDAYS if d in days])
+
+
 class Scenario(_Model):
     """An arrangement to compare: a named list of rules; units no rule covers come in
     every day."""

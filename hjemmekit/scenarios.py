@@ -60,6 +60,7 @@ from hjemmekit.model import (
     Scenario,
     ScenarioRule,
     Workbook,
+    tick_day,
 )
 from hjemmekit.rules import SCREEN_DAYS_LIMIT, Flag, flags_for
 
@@ -279,13 +280,7 @@ def remove_rule(wb: Workbook, scenario_id: str, index: int) -> None:
 def set_rule_day(wb: Workbook, scenario_id: str, index: int, which: str, day: str,
                  on: bool) -> None:
     """Tick (or untick) ``day`` as a home (``which="home"``) or office day of a rule."""
-    r = rule_at(wb, scenario_id, index)
-    mine, other = ("home_days", "office_days") if which == "home" else ("office_days", "home_days")
-    if on and day in getattr(r, other):
-        raise ValueError(f"{day} cannot be both a home day and an office day")
-    days = set(getattr(r, mine))
-    days = days | {day} if on else days - {day}
-    setattr(r, mine, [d for d in WEEKDAYS if d in days])
+    tick_day(rule_at(wb, scenario_id, index), which, day, on)
 
 
 # --- Data ------------------------------------------------------------------------------

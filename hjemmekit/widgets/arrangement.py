@@ -24,6 +24,7 @@ from hjemmekit.model import (
     MeetingRule,
     RequirementStatus,
     Workbook,
+    tick_day,
 )
 from hjemmekit.rules import Flag, flags_for
 from hjemmekit.widgets.base import (
@@ -78,13 +79,7 @@ def ensure_arrangement(wb: Workbook, case_id: str) -> CaseArrangement:
 
 def set_day(wb: Workbook, case_id: str, which: str, day: str, on: bool) -> None:
     """Tick (or untick) ``day`` as a fixed home or office day; a day can't be both."""
-    arr = ensure_arrangement(wb, case_id)
-    mine, other = ("home_days", "office_days") if which == "home" else ("office_days", "home_days")
-    if on and day in getattr(arr, other):
-        raise ValueError(f"{day} cannot be both a home day and an office day")
-    days = set(getattr(arr, mine))
-    days = days | {day} if on else days - {day}
-    setattr(arr, mine, [d for d in WEEKDAYS if d in days])
+    tick_day(ensure_arrangement(wb, case_id), which, day, on)
 
 
 def _requirement(wb: Workbook, case_id: str, key: str) -> RequirementStatus:
