@@ -39,6 +39,7 @@ naming file, line and column (the header is line 1; for XLSX the sheet row)::
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -469,16 +470,21 @@ def _decode_check(data: bytes) -> str:
         return "utf-8-sig"
     if data.isascii():
         return "utf-8"
+    return next((e for e in ("utf-8", "cp1252") if _decodes(data, e)), "latin-1")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` is text in ``encoding``, checked a megabyte at a time (the whole
+    file's text at once would take as much memory as the file again, or more)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start:start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        return False
+    return True
 
 
 def sniff(header: str, order: tuple[str, ...] = (";", ",", "\t")) -> str:
@@ -669,9 +675,10 @@ def _parse_arrow(
     problems stay exactly as they are: a small file, a file not in UTF-8, lines ending
     in a lone CR, a quoted header, a record with another number of fields than the
     header, a quote that is never closed, or a column (other than the text columns, read
-    as dictionaries as pandas reads them as categories) that Arrow reads as anything but
-    whole numbers, decimals or nothing at all (a bad value, a date, a word: pandas has
-    its own rules there).
+    as dictionaries as pandas reads them as categories) with a value that is not a
+    number to Arrow (a bad value, a date, a word: pandas has its own rules there).
+    The other columns are read as float64 at once, as the canonical frame has them:
+    no copy of whole numbers into floats, and less memory than Arrow's guessing.
     """
     if len(data) < ARROW_BYTES or encoding not in ("utf-8", "utf-8-sig"):
         return None
@@ -688,20 +695,24 @@ def _parse_arrow(
     from pyarrow import csv as pa_csv
 
     text = pa.dictionary(pa.int32(), pa.string())
-    # glibc's malloc, not Arrow's own pool: what Arrow frees here is reused by pandas
-    pool = pa.system_memory_pool()
+    try:  # jemalloc handing back at once what is freed: the table is freed as converted
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:  # a pyarrow built without it
+        pool = pa.system_memory_pool()
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[start:]),
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(dtypes, text), null_values=[""],
-                strings_can_be_null=True, decimal_point="," if sep == ";" else "."),
+                column_types={c: text if c in dtypes else pa.float64() for c in names},
+                null_values=[""], strings_can_be_null=True,
+                decimal_point="," if sep == ";" else "."),
             memory_pool=pool,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # e.g. a line with more or fewer fields than the header
+        return None  # e.g. a line with more or fewer fields than the header, a word
     if b'"' in data and (data.count(b'"', start) % 2 or any(
             "\n" in v or "\r" in v for c in dtypes if len(table)
             for v in [table.column(c)[-1].as_py() or ""])):
@@ -712,16 +723,8 @@ def _parse_arrow(
     columns: dict[str, Any] = {}
     for i, name in enumerate(names):
         column, arrow[i] = arrow[i], None  # each Arrow column freed once converted
-        if name in dtypes:
-            columns[name] = column.to_pandas(memory_pool=pool)
-        elif pa.types.is_int64(column.type) and column.null_count == 0:
-            columns[name] = column.to_numpy()
-        elif pa.types.is_int64(column.type) or pa.types.is_float64(column.type):
-            columns[name] = column.to_numpy().astype(np.float64, copy=False)
-        elif pa.types.is_null(column.type):
-            columns[name] = np.full(n, np.nan)
-        else:
-            return None
+        columns[name] = (column.to_pandas(memory_pool=pool) if name in dtypes
+                         else column.to_numpy())
         del column
     columns[_EXTRA] = np.full(n, np.nan)
     return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
