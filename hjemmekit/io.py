@@ -58,6 +58,20 @@ import numpy as np
 import pandas as pd
 
 from hjemmekit.codes import factorize
+from hjemmekit.columns import (
+    COLUMN_LOOKUP,
+    COLUMN_NAMES,
+    FILE_LOOKUP,
+    FILE_NAMES,
+    GROUP_LOOKUP,
+    KINDS,
+    ROLE_LOOKUP,
+    SPEC,
+    column_names_markdown,
+    infer_kind,
+    is_background_name,
+    match,
+)
 from hjemmekit.i18n import number, t
 from hjemmekit.sickperiods import days_from_hours, quarter_of, quarter_rows, spread_quarters
 
@@ -82,102 +96,6 @@ __all__ = [
     "validate_file",
 ]
 
-KINDS: tuple[str, ...] = ("units", "survey", "sickleave", "production", "dialogue")
-
-#: Accepted column names: kind -> canonical (English) name -> other accepted names.
-#: Matching ignores case, surrounding blanks, and treats spaces, hyphens and other
-#: punctuation as ``_``; æ/ø/å may also be written ae/oe/aa (or o/a).
-COLUMN_NAMES: dict[str, dict[str, list[str]]] = {
-    "units": {
-        "unit": ["enhed", "afdeling"],
-        "group": ["gruppe"],
-        "parent": ["overordnet", "overenhed", "overordnet_enhed", "parent_unit"],
-        "headcount": ["antal_ansatte", "medarbejdere", "ansatte", "antal_medarbejdere",
-                      "employees"],
-        "desks": ["arbejdspladser", "pladser", "antal_pladser", "skriveborde"],
-    },
-    "survey": {
-        "date": ["dato", "svardato"],
-        "unit": ["enhed", "afdeling"],
-        "role": ["rolle"],
-        "home_days_wanted": ["ønskede_hjemmedage", "hjemmedage_ønsket"],
-        "home_days_actual": ["faktiske_hjemmedage", "hjemmedage_faktisk"],
-        "seniority_years": ["anciennitet_år", "anciennitet"],
-        "commute_minutes": ["transporttid_min", "transporttid", "transporttid_minutter"],
-        "age_group": ["aldersgruppe", "alder"],
-    },
-    "sickleave": {
-        "unit": ["enhed", "afdeling"],
-        "month": ["måned"],
-        "fte": ["årsværk"],
-        "sick_days": ["sygedage", "sygefraværsdage", "fraværsdage"],
-        "sick_hours": ["sygetimer", "sygefraværstimer", "fraværstimer"],
-    },
-    "production": {
-        "unit": ["enhed", "afdeling"],
-        "period": ["periode"],
-        "metric": ["nøgletal", "måling", "indikator"],
-        "value": ["værdi"],
-    },
-    "dialogue": {
-        "date": ["dato"],
-        "unit": ["enhed", "afdeling"],
-        "theme": ["tema", "emne"],
-        "note": ["notat", "bemærkning"],
-    },
-}
-
-#: File names (stems) that tell the kind of a data file: ``survey.csv``,
-#: ``sygefravær.xlsx``, ... (matched like column names).
-FILE_NAMES: dict[str, list[str]] = {
-    "units": ["units", "unit", "enheder", "enhed"],
-    "survey": ["survey", "surveys", "spørgeskema", "spørgeskemaer", "måling", "målinger",
-               "besvarelser"],
-    "sickleave": ["sickleave", "sick_leave", "sygefravær", "fravær"],
-    "production": ["production", "produktion", "produktionsdata"],
-    "dialogue": ["dialogue", "dialog", "dialogmøder"],
-}
-
-# kind -> canonical column -> (value type, column required, value required)
-_SPEC: dict[str, dict[str, tuple[str, bool, bool]]] = {
-    "units": {
-        "unit": ("text", True, True),
-        "group": ("group", True, False),
-        "parent": ("text", False, False),
-        "headcount": ("count", False, False),
-        "desks": ("count", False, False),
-    },
-    "survey": {
-        "date": ("date", True, True),
-        "unit": ("text", True, True),
-        "role": ("role", True, True),
-        "home_days_wanted": ("home_days", False, False),
-        "home_days_actual": ("home_days", False, False),
-        "seniority_years": ("background", False, False),
-        "commute_minutes": ("background", False, False),
-        "age_group": ("background", False, False),
-    },
-    "sickleave": {
-        "unit": ("text", True, True),
-        "month": ("month", True, True),
-        "fte": ("count", True, True),
-        "sick_days": ("count", False, True),  # or sick_hours (hjemmekit.sickperiods)
-        "sick_hours": ("count", False, True),
-    },
-    "production": {
-        "unit": ("text", True, True),
-        "period": ("period", True, True),
-        "metric": ("text", True, True),
-        "value": ("number", True, True),
-    },
-    "dialogue": {
-        "date": ("date", True, True),
-        "unit": ("text", True, True),
-        "theme": ("text", True, False),
-        "note": ("text", True, False),
-    },
-}
-
 #: Allowed survey answers (inclusive) and home days per week.
 ANSWER_RANGE: tuple[float, float] = (0.0, 10.0)
 HOME_DAYS_RANGE: tuple[float, float] = (0.0, 5.0)
@@ -191,19 +109,6 @@ PROGRESS_BYTES: int = 50_000_000
 #: are plain and no progress is shown (see ``_parse_arrow``).
 ARROW_BYTES: int = 16_000_000
 
-_GROUP_VALUES: dict[str, list[str]] = {
-    "trial": ["forsøg", "forsøgsgruppe", "forsøgsenhed", "trial", "treatment", "test"],
-    "comparison": ["sammenligning", "sammenligningsgruppe", "sammenligningsenhed",
-                   "kontrol", "kontrolgruppe", "comparison", "control"],
-    "": ["ingen", "none", "-"],
-}
-_ROLE_VALUES: dict[str, list[str]] = {
-    "employee": ["medarbejder", "medarbejdere", "ansat", "employee", "employees", "staff"],
-    "manager": ["leder", "ledere", "chef", "manager", "managers"],
-}
-_ID_NAMES = ["id", "respondent", "respondent_id", "respondentid", "response_id", "svar_id",
-             "løbenummer", "lnr"]
-_BACKGROUND_PREFIXES = ("bg_", "baggrund_")
 _NA_TOKENS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-"})
 
 
@@ -344,77 +249,6 @@ class _Collector:
         for row, line in zip(shown.tolist(), self.line_of(shown).tolist(), strict=True):
             self.add(int(line), column, key, **(params(row) if params else {}))
         self.report.omitted += len(idx) - len(shown)
-
-
-# ---------------------------------------------------------------------------
-# Names
-
-
-def _fold(text: str) -> str:
-    """Case-fold, NFC-normalise and turn punctuation and blanks into ``_``."""
-    text = unicodedata.normalize("NFC", str(text)).strip().casefold()
-    return re.sub(r"[^\w]+", "_", text).strip("_")
-
-
-def _keys(text: str) -> set[str]:
-    """Matching keys for a name: æøå as ae/oe/aa and as ae/o/a."""
-    folded = _fold(text)
-    return {
-        folded.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"),
-        folded.replace("æ", "ae").replace("ø", "o").replace("å", "a"),
-    }
-
-
-def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for canonical, aliases in table.items():
-        for alias in [canonical, *aliases]:
-            for key in _keys(alias):
-                out.setdefault(key, canonical)
-    return out
-
-
-_COLUMN_LOOKUP = {kind: _lookup(table) for kind, table in COLUMN_NAMES.items()}
-_FILE_LOOKUP = _lookup(FILE_NAMES)
-_GROUP_LOOKUP = _lookup(_GROUP_VALUES)
-_ROLE_LOOKUP = _lookup(_ROLE_VALUES)
-_ID_KEYS = set().union(*(_keys(n) for n in _ID_NAMES))
-
-
-def _match(name: str, lookup: dict[str, str]) -> str | None:
-    for key in _keys(name):
-        if key in lookup:
-            return lookup[key]
-    return None
-
-
-def infer_kind(path: str | os.PathLike[str]) -> str | None:
-    """The kind of data a file holds, from its name (``survey.csv``, ``sygefravær.xlsx``).
-
-    The whole stem is tried first, then its parts (``survey_2026.csv``); None when no
-    kind or more than one kind matches.
-    """
-    stem = Path(path).name.split(".")[0]
-    kind = _match(stem, _FILE_LOOKUP)
-    if kind:
-        return kind
-    found = {_FILE_LOOKUP[k] for part in _fold(stem).split("_") if part
-             for k in _keys(part) if k in _FILE_LOOKUP}
-    return found.pop() if len(found) == 1 else None
-
-
-def column_names_markdown() -> str:
-    """The accepted column names of every kind as a Markdown table (for the README)."""
-    rows = ["| Kind | Column | Also accepted | Required |", "|---|---|---|---|"]
-    for kind, table in COLUMN_NAMES.items():
-        for canonical, aliases in table.items():
-            _, column_required, _ = _SPEC[kind][canonical]
-            required = "yes" if column_required else "no"
-            names = ", ".join(f"`{a}`" for a in aliases)
-            rows.append(f"| {kind} | `{canonical}` | {names} | {required} |")
-    rows.append("| survey | *one per question* | any other numeric column | at least "
-                "one usually |")
-    return "\n".join(rows) + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -751,12 +585,12 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
         sheet = sheets[0]
         if kind:
             for ws in sheets:
-                if _match(ws.title, _FILE_LOOKUP) == kind:
+                if match(ws.title, FILE_LOOKUP) == kind:
                     sheet = ws
                     break
         # The header is the first row naming a known column (title rows above it are
         # skipped); failing that within ten rows, the first row that is not blank.
-        lookup = _COLUMN_LOOKUP.get(kind or "", {})
+        lookup = COLUMN_LOOKUP.get(kind or "", {})
         header: list[str] | None = None
         header_line = 1
         rows: list[tuple[Any, ...]] = []  # data rows; before the header: candidates
@@ -766,7 +600,7 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
                 continue
             if header is None:
                 texts = _header_of(values)
-                if any(_match(t, lookup) for t in texts if t):
+                if any(match(t, lookup) for t in texts if t):
                     header, header_line, rows, lines = texts, number, [], []
                     continue
                 if len(rows) >= 10:
@@ -955,7 +789,7 @@ def _choice(lookup: dict[str, str]) -> Callable[[Any], Any]:
         text = _text_or_none(u)
         if text is None:
             return None
-        value = _match(text, lookup)
+        value = match(text, lookup)
         if value is None:
             return _BAD
         return value or None
@@ -985,14 +819,14 @@ def _fmt(x: float) -> str:
 
 def _columns_of(headers: list[str], kind: str, col: _Collector, line: int) -> dict[str, int]:
     """Canonical name -> position of the known columns; reports duplicates."""
-    lookup = _COLUMN_LOOKUP[kind]
+    lookup = COLUMN_LOOKUP[kind]
     for i, header in enumerate(headers):
         col.positions.setdefault(header, i)
     found: dict[str, int] = {}
     for i, header in enumerate(headers):
         if not header:
             continue
-        canonical = _match(header, lookup)
+        canonical = match(header, lookup)
         if canonical is None:
             continue
         if canonical in found:
@@ -1008,7 +842,7 @@ def _missing_columns(
 ) -> bool:
     missing = False
     shown = ", ".join(f"'{h}'" for h in headers if h)
-    for canonical, (_, required, _) in _SPEC[kind].items():
+    for canonical, (_, required, _) in SPEC[kind].items():
         if kind == "sickleave" and canonical == "sick_days" and "sick_hours" not in found:
             required = True  # sick days, or sick hours
         if required and canonical not in found:
@@ -1017,11 +851,6 @@ def _missing_columns(
             col.add(line, canonical, "missing_column" if shown else "missing_column_no_headers",
                     aliases=aliases, found=shown)
     return missing
-
-
-def _is_background_name(header: str) -> bool:
-    folded = _fold(header)
-    return folded.startswith(_BACKGROUND_PREFIXES) or bool(_keys(header) & _ID_KEYS)
 
 
 def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.DataFrame:
@@ -1041,7 +870,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     if n == 0:
         col.add(None, None, "no_rows")
     out: dict[str, Any] = {}
-    spec = _SPEC[kind]
+    spec = SPEC[kind]
     questions: list[str] = []
     background: list[str] = []
 
@@ -1068,8 +897,8 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         header = raw.headers[i]
         s = raw_of(i)
         if vtype in ("text", "group", "role"):
-            fn = {"text": _text_or_none, "group": _choice(_GROUP_LOOKUP),
-                  "role": _choice(_ROLE_LOOKUP)}[vtype]
+            fn = {"text": _text_or_none, "group": _choice(GROUP_LOOKUP),
+                  "role": _choice(ROLE_LOOKUP)}[vtype]
             if kind == "survey":  # big: categories (see the module's docstring)
                 values, bad, blank = _convert_text(s, fn)
             else:
@@ -1134,7 +963,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
                 col.add(raw.header_line, header, "twice_in_header")
                 continue
             distinct = None if _is_numeric(s) else _distinct(s)
-            if not _is_background_name(header):
+            if not is_background_name(header):
                 values, bad, blank = _numbers(s, distinct)
                 filled = n - int(blank.sum())
                 if filled and (filled - int(bad.sum())) * 2 >= filled:  # a question
@@ -1295,10 +1124,6 @@ def _background(
 # Public reading functions
 
 
-def _display(path: str | os.PathLike[str]) -> str:
-    return os.fspath(path)
-
-
 def _is_xlsx(data: bytes, name: str) -> bool:
     return data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
 
@@ -1340,7 +1165,7 @@ def _load(
         names = [f"c{i}" for i in range(len(headers))]
         dtypes: dict[str, str] = {}
         for canonical, i in found.items():
-            vtype = _SPEC[kind][canonical][0]
+            vtype = SPEC[kind][canonical][0]
             # Text as written ("0101" stays "0101"); numbers are left to the parser.
             if vtype in ("text", "group", "role", "date", "month", "period") or (
                 canonical == "age_group"
@@ -1381,7 +1206,7 @@ def validate_file(
     path: str | os.PathLike[str], kind: str | None = None, *, progress: bool = False
 ) -> tuple[pd.DataFrame | None, ValidationReport]:
     """Read and check a data file; never raises for bad data (see :func:`validate_bytes`)."""
-    name = _display(path)
+    name = os.fspath(path)
     p = Path(path)
     if not p.exists():
         return None, ValidationReport([_problem(name, None, None, "no_such_file")])
@@ -1449,7 +1274,7 @@ def find_data_files(
     report = ValidationReport()
     if not folder.is_dir():
         what = "not_a_folder" if folder.exists() else "no_such_folder"
-        report.problems.append(_problem(_display(directory), None, None, what))
+        report.problems.append(_problem(os.fspath(directory), None, None, what))
         return {}, report
     by_kind: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
@@ -1457,14 +1282,14 @@ def find_data_files(
             continue
         if p.suffix.lower() not in (".csv", ".xlsx", ".txt", ".tsv"):
             continue
-        kind = _match(p.name.split(".")[0], _FILE_LOOKUP)
+        kind = match(p.name.split(".")[0], FILE_LOOKUP)
         if kind:
             by_kind.setdefault(kind, []).append(p)
     files: dict[str, Path] = {}
     for kind, paths in by_kind.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
-            report.problems.append(_problem(_display(directory), None, None,
+            report.problems.append(_problem(os.fspath(directory), None, None,
                                             "more_than_one_file", kind=kind, names=names))
         else:
             files[kind] = paths[0]
@@ -1478,7 +1303,7 @@ def read_data_dir(directory: str | os.PathLike[str], *, progress: bool = False) 
         raise DataError(report)
     if not files:
         expected = ", ".join(f"{k}.csv" for k in KINDS)
-        raise DataError([_problem(_display(directory), None, None, "no_data_files",
+        raise DataError([_problem(os.fspath(directory), None, None, "no_data_files",
                                   expected=expected)])
     dataset = DataSet(files=dict(files))
     for kind in KINDS:
@@ -1561,7 +1386,7 @@ def validate_command(
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    name = _display(path)
+    name = os.fspath(path)
     try:
         p = Path(path)
         if kind is not None and kind not in KINDS:
