@@ -898,9 +898,7 @@ def _production(
 def _dialogue(dlg: pd.DataFrame, groups: dict[str, str], design: Design) -> list[ThemeCount]:
     period = _period_codes(_as_datetime(dlg["date"]), design)
     _, group, _ = _group_codes(dlg["unit"], groups)
-    theme = dlg["theme"].astype(str).str.strip().to_numpy() if "theme" in dlg else None
-    if theme is None:
-        return []
+    theme = dlg["theme"].astype(str).str.strip().to_numpy()  # evaluate: only with a theme
     f = pd.DataFrame({"group": group, "period": period, "theme": theme})
     f = f[(f["group"] >= 0) & (f["period"] >= 0) & (f["theme"] != "") & (f["theme"] != "nan")]
     counts = f.groupby(["group", "period", "theme"]).size()

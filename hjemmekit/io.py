@@ -51,6 +51,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -283,11 +284,6 @@ class _ProgressReader(io.RawIOBase):
         n = self._buf.readinto(b)
         self._report()
         return n
-
-    def read(self, size: int | None = -1) -> bytes:
-        chunk = self._buf.read(size)
-        self._report()
-        return chunk
 
     def _report(self) -> None:
         pct = int(100 * self._buf.tell() / self._size)
@@ -657,37 +653,29 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _convert(
     s: pd.Series | tuple[np.ndarray, np.ndarray], fn: Callable[[Any], Any], dtype: Any,
-    fill: Any,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    fill: Any = None,
+) -> tuple[Any, np.ndarray, np.ndarray]:
     """Apply ``fn`` to each distinct value; returns values, bad mask and blank mask.
 
     ``s`` is a column or its ``_distinct`` codes and values. ``fn`` returns the
-    converted value, None for blank or ``_BAD``.
+    converted value, None for blank or ``_BAD``. With ``dtype`` "category" (text) the
+    values are a categorical, its categories in text order: each distinct value is
+    converted once and the rows keep their codes, so no row's text is copied or hashed
+    again.
     """
     codes, uniques = _distinct(s) if isinstance(s, pd.Series) else s
     results = [fn(u) for u in uniques]
     bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
     blank_u = np.array([r is None for r in results] + [True], dtype=bool)
-    vals_u = np.array([fill if (r is _BAD or r is None) else r for r in results] + [fill],
-                      dtype=dtype)
-    return vals_u[codes], bad_u[codes], blank_u[codes]
-
-
-def _convert_text(
-    s: pd.Series | tuple[np.ndarray, np.ndarray], fn: Callable[[Any], Any]
-) -> tuple[pd.Categorical, np.ndarray, np.ndarray]:
-    """Like :func:`_convert` for text: a categorical (categories in text order), bad
-    mask and blank mask. Each distinct value is converted once and the rows keep their
-    codes, so no row's text is copied or hashed again."""
-    codes, uniques = _distinct(s) if isinstance(s, pd.Series) else s
-    results = [fn(u) for u in uniques]
-    texts = sorted({r for r in results if type(r) is str})
-    position = {text: i for i, text in enumerate(texts)}
-    to_code = np.array([position.get(r, -1) if type(r) is str else -1 for r in results]
-                       + [-1], dtype=np.int32)
-    bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
-    blank_u = np.array([r is None for r in results] + [True], dtype=bool)
-    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype=_STR))
+    if dtype == "category":
+        texts = sorted({r for r in results if type(r) is str})
+        position = {text: i for i, text in enumerate(texts)}
+        to_code = np.array([position.get(r, -1) if type(r) is str else -1 for r in results]
+                           + [-1], dtype=np.int32)
+        values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype=_STR))
+    else:
+        values = np.array([fill if (r is _BAD or r is None) else r for r in results]
+                          + [fill], dtype=dtype)[codes]
     return values, bad_u[codes], blank_u[codes]
 
 
@@ -877,14 +865,8 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     def raw_of(i: int) -> pd.Series:
         return frame[f"c{i}"]
 
-    def check_blank(blank: np.ndarray, header: str) -> None:
-        col.rows(blank, header, "missing_value")
-
-    def numbers(i: int, header: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        s = raw_of(i)
-        values, bad, blank = _numbers(s)
-        col.rows(bad, header, "not_a_number", lambda row: {"value": _show(s.iat[row])})
-        return values, bad, blank
+    def value_of(s: pd.Series) -> Callable[[int], dict[str, Any]]:
+        return lambda row: {"value": _show(s.iat[row])}
 
     for canonical, (vtype, _, value_required) in spec.items():
         if canonical not in found:
@@ -896,58 +878,41 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         i = found[canonical]
         header = raw.headers[i]
         s = raw_of(i)
+        if vtype == "background":
+            out[canonical] = _background(s)
+            background.append(canonical)
+            continue
         if vtype in ("text", "group", "role"):
             fn = {"text": _text_or_none, "group": _choice(GROUP_LOOKUP),
                   "role": _choice(ROLE_LOOKUP)}[vtype]
             if kind == "survey":  # big: categories (see the module's docstring)
-                values, bad, blank = _convert_text(s, fn)
+                values, bad, blank = _convert(s, fn, "category")
+                out[canonical] = pd.Series(values, copy=False)
             else:
                 values, bad, blank = _convert(s, fn, object, None)
-            if vtype == "group":
-                col.rows(bad, header, "not_a_group",
-                         lambda row, s=s: {"value": _show(s.iat[row])})
-            elif vtype == "role":
-                col.rows(bad, header, "not_a_role",
-                         lambda row, s=s: {"value": _show(s.iat[row])})
-            if value_required:
-                check_blank(blank, header)
-            out[canonical] = (pd.Series(values, copy=False) if kind == "survey"
-                              else pd.Series(values, dtype=_STR))
+                out[canonical] = pd.Series(values, dtype=_STR)
         elif vtype in ("date", "month", "period"):
-            if vtype == "date":
-                def fn(u: Any) -> Any:
-                    return _date_value(u, raw.xlsx, months=False)
-                what = "not_a_date"
-            elif vtype == "month":
-                def fn(u: Any) -> Any:
-                    return _month_value(u, raw.xlsx)
-                what = "not_a_month"
-            else:
-                def fn(u: Any) -> Any:
-                    return _date_value(u, raw.xlsx, months=True)
-                what = "not_a_period"
+            fn = (partial(_month_value, xlsx=raw.xlsx) if vtype == "month" else
+                  partial(_date_value, xlsx=raw.xlsx, months=vtype == "period"))
             values, bad, blank = _convert(s, fn, "datetime64[ns]", np.datetime64("NaT"))
-            col.rows(bad, header, what, lambda row, s=s: {"value": _show(s.iat[row])})
-            if value_required:
-                check_blank(blank, header)
             out[canonical] = values
-        elif vtype in ("count", "number", "home_days"):
-            values, bad, blank = numbers(i, header)
-            if value_required:
-                check_blank(blank, header)
-            if vtype == "count":
-                col.rows(values < 0, header, "negative",
-                         lambda row, v=values: {"value": _fmt(v[row])})
-            elif vtype == "home_days":
-                lo, hi = HOME_DAYS_RANGE
-                col.rows((values < lo) | (values > hi), header, "home_days_range",
-                         lambda row, v=values: {"value": _fmt(v[row]),
-                                                "low": _fmt(HOME_DAYS_RANGE[0]),
-                                                "high": _fmt(HOME_DAYS_RANGE[1])})
+        else:  # count, number, home_days
+            values, bad, blank = _numbers(s)
             out[canonical] = values
-        else:  # background
-            out[canonical] = _background(s)
-            background.append(canonical)
+        if vtype != "text":  # text is never bad
+            col.rows(bad, header, "not_a_number" if vtype in ("count", "number", "home_days")
+                     else f"not_a_{vtype}", value_of(s))
+        if value_required:
+            col.rows(blank, header, "missing_value")
+        if vtype == "count":
+            col.rows(values < 0, header, "negative",
+                     lambda row, v=values: {"value": _fmt(v[row])})
+        elif vtype == "home_days":
+            lo, hi = HOME_DAYS_RANGE
+            col.rows((values < lo) | (values > hi), header, "home_days_range",
+                     lambda row, v=values: {"value": _fmt(v[row]),
+                                            "low": _fmt(HOME_DAYS_RANGE[0]),
+                                            "high": _fmt(HOME_DAYS_RANGE[1])})
 
     if kind == "survey":
         known = set(found.values())
@@ -971,8 +936,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
                     with np.errstate(invalid="ignore"):
                         inside = (values >= lo) & (values <= hi)
                     outside = ~inside & ~bad & ~blank
-                    col.rows(bad, header, "not_a_number",
-                             lambda row, s=s: {"value": _show(s.iat[row])})
+                    col.rows(bad, header, "not_a_number", value_of(s))
                     if filled and not inside.any():
                         col.add(raw.header_line, header, "not_a_question", low=_fmt(lo),
                                 high=_fmt(hi), header=header)
@@ -1116,7 +1080,7 @@ def _background(
     values, bad, _ = _convert(distinct, _number, "float64", np.nan)
     if not bad.any():
         return values
-    text, _, _ = _convert_text(distinct, _text_or_none)
+    text, _, _ = _convert(distinct, _text_or_none, "category")
     return pd.Series(text, copy=False)
 
 
