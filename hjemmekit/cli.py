@@ -127,7 +127,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        from hjemmekit.evaluation import evaluate_command
+        from hjemmekit.evaluation_text import evaluate_command
 
         return evaluate_command(
             args.data_dir,

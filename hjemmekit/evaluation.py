@@ -35,9 +35,11 @@ Units: a unit listed as trial or comparison brings its descendants (through
 ``units.parent``) along, unless a descendant is listed itself (the nearest listed
 ancestor decides).
 
-Beside this module: the unit-clustered interval (``did.ci95_cluster``) is computed in
-:mod:`hjemmekit.clustered`, the checks (``checks``) in :mod:`hjemmekit.checks`, the
-smallest detectable effects (``power``) in :mod:`hjemmekit.power`, all from the same
+Beside this module: the result types and the JSON document are in
+:mod:`hjemmekit.evaluation_results`, the text and the ``evaluate`` command in
+:mod:`hjemmekit.evaluation_text`. The unit-clustered interval (``did.ci95_cluster``) is
+computed in :mod:`hjemmekit.clustered`, the checks (``checks``) in :mod:`hjemmekit.checks`,
+the smallest detectable effects (``power``) in :mod:`hjemmekit.power`, all from the same
 per-unit sums (``Evaluation.sums``); :mod:`hjemmekit.findings` puts them in words.
 """
 
@@ -48,29 +50,43 @@ import importlib
 import math
 import os
 import re
-import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
 from hjemmekit.codes import factorize
+from hjemmekit.evaluation_results import (
+    GROUPS,
+    PERIODS,
+    ROLES,
+    SICKLEAVE,
+    Cell,
+    DiD,
+    Evaluation,
+    GoalCheck,
+    HomeDaysCount,
+    Periods,
+    ProductionResult,
+    QuestionResult,
+    RoleResult,
+    SickGroup,
+    SickLeaveResult,
+    ThemeCount,
+    TrendPoint,
+    UnitFigure,
+    Warning_,
+    WishFigure,
+)
 
 if TYPE_CHECKING:
     from hjemmekit.model import Workbook
 
 Z95 = 1.959963984540054
 """``scipy.stats.norm.ppf(0.975)``, the quantile statsmodels uses for a robust 95 % CI."""
-
-GROUPS = ("trial", "comparison")
-PERIODS = ("baseline", "during")
-ROLES = ("employee", "manager")
-SICKLEAVE = "sickleave"
-"""The ``measure`` of sick-leave rows in the per-unit figures."""
 
 _GROUP_ALIASES = {
     "trial": "trial",
@@ -273,338 +289,6 @@ def unit_groups(design: Design, units: pd.DataFrame | None = None) -> dict[str, 
     return out
 
 
-# --- Results --------------------------------------------------------------------------
-
-
-class _Fields:
-    """``to_dict``: the fields in their order, numbers through :func:`_num` and a pair as
-    a list; a field named with an underscore is left out (as orjson leaves it out)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)  # type: ignore[arg-type]
-                if not f.name.startswith("_")}
-
-
-def _plain(v: Any) -> Any:
-    if v is None or isinstance(v, str | bool):
-        return v
-    if isinstance(v, tuple | list):
-        return [_plain(x) for x in v]
-    return _num(v)
-
-
-@dataclass
-class Cell:
-    """One shown or hidden figure; a hidden one has ``value`` and ``n`` None."""
-
-    value: float | None
-    n: float | None
-    suppressed: bool = False
-
-    @classmethod
-    def empty(cls) -> Cell:
-        return cls(None, 0, False)
-
-
-@dataclass
-class Periods:
-    baseline: Cell
-    during: Cell
-
-    def survey_dict(self) -> dict[str, Any]:
-        return {
-            "baseline": _num(self.baseline.value),
-            "during": _num(self.during.value),
-            "n_baseline": _num(self.baseline.n),
-            "n_during": _num(self.during.n),
-        }
-
-
-@dataclass
-class DiD:
-    estimate: float | None
-    ci95: tuple[float, float] | None = None
-    se: float | None = None
-    suppressed: bool = False
-    ci95_cluster: tuple[float, float] | None = None
-    """The unit-clustered interval (``hjemmekit.clustered``); survey DiDs only."""
-    se_cluster: float | None = None
-    units: tuple[int, int] | None = None
-    """Units with answers behind a survey DiD: (trial, comparison)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        ci = None if self.ci95 is None else [_num(self.ci95[0]), _num(self.ci95[1])]
-        cl = self.ci95_cluster
-        return {"estimate": _num(self.estimate), "ci95": ci,
-                "ci95_cluster": None if cl is None else [_num(cl[0]), _num(cl[1])]}
-
-
-@dataclass
-class QuestionResult:
-    question: str
-    trial: Periods
-    comparison: Periods
-    did: DiD
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "trial": self.trial.survey_dict(),
-            "comparison": self.comparison.survey_dict(),
-            "did": self.did.to_dict(),
-        }
-
-
-@dataclass
-class RoleResult(QuestionResult):
-    role: str = "employee"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role, **super().to_dict()}
-
-
-@dataclass
-class SickGroup:
-    baseline: Cell
-    during: Cell
-    """``n`` of a sick-leave cell is its average årsværk per month."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "baseline": _num(self.baseline.value),
-            "during": _num(self.during.value),
-            "fte_baseline": _num(self.baseline.n),
-            "fte_during": _num(self.during.n),
-        }
-
-
-@dataclass
-class SickLeaveResult:
-    trial: SickGroup
-    comparison: SickGroup
-    did: DiD
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "trial": self.trial.to_dict(),
-            "comparison": self.comparison.to_dict(),
-            "did": {"estimate": _num(self.did.estimate), "ci95": None},
-        }
-
-
-@dataclass
-class ProductionResult:
-    metric: str
-    trial: Periods
-    comparison: Periods
-    did: DiD
-
-    @staticmethod
-    def _group(p: Periods) -> dict[str, Any]:
-        b, d = p.baseline.value, p.during.value
-        return {
-            "baseline": _num(b),
-            "during": _num(d),
-            "change": None if b is None or d is None else _num(d - b),
-            "n_baseline": _num(p.baseline.n),
-            "n_during": _num(p.during.n),
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "metric": self.metric,
-            "trial": self._group(self.trial),
-            "comparison": self._group(self.comparison),
-            "did": {"estimate": _num(self.did.estimate), "ci95": None},
-        }
-
-
-@dataclass
-class UnitFigure(_Fields):
-    """One unit's figure. orjson writes it as its ``to_dict()`` (fields in this order,
-    ``_group`` left out for its underscore, NaN as null as ``_num`` makes it)."""
-
-    unit: str
-    _group: str
-    measure: str
-    """A survey question, or ``"sickleave"``."""
-    period: str
-    n: float | None
-    """Answers (survey) or average årsværk per month (sick leave); None when hidden."""
-    value: float | None
-    suppressed: bool
-
-    @property
-    def group(self) -> str:
-        return self._group
-
-
-
-@dataclass
-class GoalCheck(_Fields):
-    goal_id: str
-    purpose: str
-    indicator_kind: str
-    indicator: str
-    target: str
-    target_value: float | None
-    direction: str | None
-    measure: str
-    """``"did"`` (difference-in-differences) or ``"change"`` (trial group only)."""
-    estimate: float | None
-    ci95: tuple[float, float] | None
-    status: Literal["met", "not_met", "unknown"]
-    reason: str | None = None
-
-
-
-@dataclass
-class WishFigure(_Fields):
-    """Mean wanted home days for one category of a background (``None`` = not stated)."""
-
-    background: str
-    category: str | None
-    n: float | None
-    mean: float | None
-    suppressed: bool
-
-
-
-@dataclass
-class HomeDaysCount(_Fields):
-    """How many answer sets in a group and period want ``days`` home days (rounded)."""
-
-    group: str
-    period: str
-    days: int
-    count: int | None
-    suppressed: bool
-
-
-
-@dataclass
-class TrendPoint:
-    question: str
-    group: str
-    month: date
-    value: float | None
-    n: float | None
-    suppressed: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "group": self.group,
-            "month": self.month.isoformat()[:7],
-            "value": _num(self.value),
-            "n": _num(self.n),
-            "suppressed": self.suppressed,
-        }
-
-
-@dataclass
-class ThemeCount(_Fields):
-    group: str
-    period: str
-    theme: str
-    count: int
-
-
-
-@dataclass
-class Warning_:
-    code: str
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, **self.fields}
-
-
-@dataclass
-class Evaluation:
-    """All figures of one evaluation; hidden figures are already None."""
-
-    design: Design
-    groups: dict[str, str]
-    questions: list[str]
-    survey: list[QuestionResult] = field(default_factory=list)
-    by_role: list[RoleResult] = field(default_factory=list)
-    sickleave: SickLeaveResult | None = None
-    production: list[ProductionResult] = field(default_factory=list)
-    units: list[UnitFigure] = field(default_factory=list)
-    goals: list[GoalCheck] = field(default_factory=list)
-    wishes: list[WishFigure] = field(default_factory=list)
-    home_days: list[HomeDaysCount] = field(default_factory=list)
-    trend: list[TrendPoint] = field(default_factory=list)
-    dialogue: list[ThemeCount] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
-    checks: list[Any] = field(default_factory=list)
-    """``hjemmekit.checks.Check`` objects: can the DiD be trusted."""
-    power: list[Any] = field(default_factory=list)
-    """``hjemmekit.power.QuestionPower`` objects: the smallest detectable effects."""
-    sums: Any = field(default=None, repr=False)
-    """The per (unit, wave, role) survey sums the checks work from (``_Fine``)."""
-
-    def question(self, name: str) -> QuestionResult | None:
-        return next((q for q in self.survey if q.question == name), None)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The JSON document (contract); no NaN, hidden figures are null."""
-        return self._document([u.to_dict() for u in self.units])
-
-    def to_json(self) -> bytes:
-        """The JSON document as UTF-8, indented by two (``hjemmekit evaluate --json``):
-        ``json.dumps(self.to_json_dict(), indent=2, ensure_ascii=False)`` but for the form
-        of some floats (``1e-05`` is ``0.00001``). orjson, several times faster on the
-        whole state's 27 MB, writes the per-unit figures straight from the dataclasses."""
-        import orjson
-
-        return orjson.dumps(self._document(self.units),
-                            option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
-
-    def _document(self, units: list[Any]) -> dict[str, Any]:
-        design = self.design.to_dict()
-        design["units"] = {
-            g: sorted(u for u, gg in self.groups.items() if gg == g) for g in GROUPS
-        }
-        sick = self.sickleave or _empty_sickleave()
-        return {
-            "design": design,
-            "survey": [q.to_dict() for q in self.survey],
-            "sickleave": sick.to_dict(),
-            "units": units,
-            "goals": [g.to_dict() for g in self.goals],
-            "by_role": [r.to_dict() for r in self.by_role],
-            "production": [p.to_dict() for p in self.production],
-            "wishes": [w.to_dict() for w in self.wishes],
-            "home_days_wanted": [h.to_dict() for h in self.home_days],
-            "trend": [p.to_dict() for p in self.trend],
-            "dialogue": [d.to_dict() for d in self.dialogue],
-            "warnings": [w.to_dict() for w in self.warnings],
-            "checks": [c.to_dict() for c in self.checks],
-            "power": [p.to_dict() for p in self.power],
-        }
-
-
-def _num(x: Any) -> Any:
-    """A JSON-safe number: Python float/int, None for missing or NaN."""
-    if x is None:
-        return None
-    if isinstance(x, bool):
-        return x
-    if isinstance(x, int | np.integer):
-        return int(x)
-    f = float(x)
-    return None if math.isnan(f) or math.isinf(f) else f
-
-
-def _empty_sickleave() -> SickLeaveResult:
-    def grp() -> SickGroup:
-        return SickGroup(Cell.empty(), Cell.empty())
-
-    return SickLeaveResult(grp(), grp(), DiD(None))
-
-
 # --- Helpers --------------------------------------------------------------------------
 
 
@@ -800,15 +484,7 @@ def _fine_table(
                 np.bincount(fine_code, weights=d, minlength=m),
                 np.bincount(fine_code, weights=d * d, minlength=m))
 
-    columns = [_float(survey[q]) for q in questions]
-    if len(columns) > 1 and len(idx) >= 200_000 and _cpus() > 1:
-        # numpy lets go of the GIL here; each question's sums are the same either way
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(sums, columns))
-    else:
-        results = [sums(c) for c in columns]
+    results = _map(sums, [_float(survey[q]) for q in questions], len(idx))
     shifts: dict[str, float] = {}
     for i, (q, (shift, n, s, ss)) in enumerate(zip(questions, results, strict=True)):
         shifts[q] = shift
@@ -818,11 +494,17 @@ def _fine_table(
     return _Fine(pd.DataFrame(cols), list(questions), shifts, sorted_names)
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+def _map(fn: Callable[[Any], Any], items: list[Any], rows: int) -> list[Any]:
+    """``[fn(x) for x in items]``, on two threads when there are several items over
+    many rows and two CPUs: numpy lets go of the GIL in the work they do here, and the
+    results are the same either way."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if len(items) < 2 or rows < 200_000 or (cpus or 1) < 2:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(fn, items))
 
 
 def _cells(fine: _Fine, by: list[str], k: int, mask: np.ndarray | None = None) -> pd.DataFrame:
@@ -1053,16 +735,9 @@ def _wishes(
     found: dict[str, tuple[np.ndarray, list[str]]] = {}
     if "role" in cols:
         found["role"] = (np.where(rows.role[idx] < 2, rows.role[idx], -1), list(ROLES))
-    others = [(col, survey[col]) for col in cols if col != "role"]
-    if len(others) > 1 and len(idx) >= 200_000 and _cpus() > 1:
-        # numpy mostly lets go of the GIL here; the codes are the same either way
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            found.update(zip([c for c, _ in others], pool.map(
-                lambda item: _categories(item[0], item[1], idx), others), strict=True))
-    else:
-        found.update((col, _categories(col, values, idx)) for col, values in others)
+    others = [col for col in cols if col != "role"]
+    found.update(zip(others, _map(lambda col: _categories(col, survey[col], idx), others,
+                                  len(idx)), strict=True))
     for col in cols:
         codes, labels = found[col]
         slot = codes + 1  # 0 = not stated
@@ -1223,9 +898,7 @@ def _production(
 def _dialogue(dlg: pd.DataFrame, groups: dict[str, str], design: Design) -> list[ThemeCount]:
     period = _period_codes(_as_datetime(dlg["date"]), design)
     _, group, _ = _group_codes(dlg["unit"], groups)
-    theme = dlg["theme"].astype(str).str.strip().to_numpy() if "theme" in dlg else None
-    if theme is None:
-        return []
+    theme = dlg["theme"].astype(str).str.strip().to_numpy()  # evaluate: only with a theme
     f = pd.DataFrame({"group": group, "period": period, "theme": theme})
     f = f[(f["group"] >= 0) & (f["period"] >= 0) & (f["theme"] != "") & (f["theme"] != "nan")]
     counts = f.groupby(["group", "period", "theme"]).size()
@@ -1415,225 +1088,3 @@ def evaluate(
     ev.checks = importlib.import_module("hjemmekit.checks").run_checks(ev, data)
     ev.power = importlib.import_module("hjemmekit.power").for_evaluation(ev, data, workbook)
     return ev
-
-
-# --- Text output and the command -------------------------------------------------------
-
-
-def _fmt(x: float | None, lang: str, digits: int = 2, hidden: bool = False) -> str:
-    from hjemmekit.i18n import number, t
-
-    if hidden:
-        return t("evaluation.hidden", lang)
-    if x is None:
-        return "–"
-    return number(x, lang, digits)
-
-
-def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
-    """A plain text table; the first ``left`` columns are text, the rest numbers."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str], numbers: bool) -> str:
-        out = [c.rjust(w) if numbers and i >= left else c.ljust(w)
-               for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
-        return "  ".join(out).rstrip()
-
-    return [line(header, False), "  ".join("-" * w for w in widths),
-            *(line(r, True) for r in rows)]
-
-
-def _findings_text(ev: Evaluation, lang: str) -> list[str]:
-    """The goals in sentences, then the checks (``hjemmekit.findings``), each block with
-    its heading and a blank line after it."""
-    from hjemmekit import findings
-    from hjemmekit.i18n import t
-
-    out: list[str] = []
-    lines = findings.sentences(ev, lang)
-    if lines:
-        out += [t("findings.findings_heading", lang), *lines, ""]
-    if ev.checks:
-        out += [t("findings.checks_heading", lang),
-                *findings.check_lines(ev.checks, lang, ev.design.min_answers), ""]
-    return out
-
-
-def format_text(ev: Evaluation, lang: str = "da", max_units: int = 60) -> str:
-    """A readable report of an evaluation in Danish or English."""
-    from hjemmekit.i18n import day, has, t
-
-    def tt(key: str, **kw: Any) -> str:
-        return t(f"evaluation.{key}", lang, **kw)
-
-    d = ev.design
-    out = [tt("title"), ""]
-    out += _findings_text(ev, lang)
-    out.append(tt("baseline_period", start=day(d.baseline[0], lang), end=day(d.baseline[1], lang)))
-    out.append(tt("trial_period", start=day(d.trial[0], lang), end=day(d.trial[1], lang)))
-    for g in GROUPS:
-        names = sorted(u for u, gg in ev.groups.items() if gg == g)
-        out.append(tt(f"units_{g}", units=", ".join(names) or "–"))
-    out.append(tt("privacy", k=d.min_answers, fte=_fmt(d.min_fte, lang, 0)))
-
-    def cell(c: Cell, digits: int = 2) -> str:
-        return _fmt(c.value, lang, digits, c.suppressed)
-
-    def ci(did: DiD, clustered: bool = False) -> str:
-        interval = did.ci95_cluster if clustered else did.ci95
-        if did.suppressed:
-            return tt("hidden")
-        if interval is None:
-            return "–"
-        return f"{_fmt(interval[0], lang)} ; {_fmt(interval[1], lang)}"
-
-    head = [tt("col_trial_before"), tt("col_trial_during"), tt("col_comparison_before"),
-            tt("col_comparison_during"), tt("col_did"), tt("col_ci"), tt("col_ci_cluster")]
-    if ev.survey:
-        out += ["", tt("survey_heading")]
-        rows = [[q.question, cell(q.trial.baseline), cell(q.trial.during),
-                 cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci(q.did, True)]
-                for q in ev.survey]
-        out += _table([tt("col_question"), *head], rows)
-    if ev.by_role:
-        out += ["", tt("roles_heading")]
-        rows = [[f"{q.question} ({tt('role_' + q.role)})", cell(q.trial.baseline),
-                 cell(q.trial.during), cell(q.comparison.baseline), cell(q.comparison.during),
-                 _fmt(q.did.estimate, lang, 2, q.did.suppressed), ci(q.did), ci(q.did, True)]
-                for q in ev.by_role]
-        out += _table([tt("col_question"), *head], rows)
-    if ev.sickleave is not None:
-        s = ev.sickleave
-        out += ["", tt("sickleave_heading")]
-        rows = []
-        for g, grp in (("trial", s.trial), ("comparison", s.comparison)):
-            change = (None if grp.baseline.value is None or grp.during.value is None
-                      else grp.during.value - grp.baseline.value)
-            rows.append([tt(f"group_{g}"), cell(grp.baseline, 1), cell(grp.during, 1),
-                         _fmt(change, lang, 1), _fmt(grp.baseline.n, lang, 1,
-                                                     grp.baseline.suppressed),
-                         _fmt(grp.during.n, lang, 1, grp.during.suppressed)])
-        out += _table([tt("col_group"), tt("col_before"), tt("col_during"), tt("col_change"),
-                       tt("col_fte_before"), tt("col_fte_during")], rows)
-        out.append(tt("sickleave_did", did=_fmt(s.did.estimate, lang, 1, s.did.suppressed)))
-    if ev.production:
-        out += ["", tt("production_heading")]
-        rows = []
-        for p in ev.production:
-            rows.append([p.metric, cell(p.trial.baseline), cell(p.trial.during),
-                         cell(p.comparison.baseline), cell(p.comparison.during),
-                         _fmt(p.did.estimate, lang, 2)])
-        out += _table([tt("col_metric"), *head[:5]], rows)
-    if ev.goals:
-        out += ["", tt("goals_heading")]
-        rows = [[g.purpose or g.goal_id, f"{g.indicator_kind}: {g.indicator}",
-                 tt(f"direction_{g.direction}") if g.direction else "–",
-                 _fmt(g.target_value, lang, 2), _fmt(g.estimate, lang, 2),
-                 tt(f"status_{g.status}")] for g in ev.goals]
-        out += _table([tt("col_goal"), tt("col_indicator"), tt("col_direction"),
-                       tt("col_target"), tt("col_estimate"), tt("col_status")], rows, left=3)
-    if ev.wishes:
-        out += ["", tt("wishes_heading")]
-        def label(prefix: str, key: str | None) -> str:
-            if key is None:
-                return tt("unknown")
-            return tt(f"{prefix}_{key}") if has(f"evaluation.{prefix}_{key}", lang) else key
-
-        rows = [[label("bg", w.background),
-                 label("cat", w.category) if w.background == "role" else label("", w.category),
-                 _fmt(w.n, lang, 0, w.suppressed), _fmt(w.mean, lang, 1, w.suppressed)]
-                for w in ev.wishes]
-        out += _table([tt("col_background"), tt("col_category"), tt("col_n"),
-                       tt("col_mean_days")], rows, left=2)
-    if ev.units:
-        out += ["", tt("units_heading")]
-        names = {u.unit for u in ev.units}
-        if len(names) > max_units:
-            out.append(tt("units_too_many", count=len(names)))
-        else:
-            rows = [[u.unit, tt("measure_sickleave") if u.measure == SICKLEAVE else u.measure,
-                     tt(f"period_{u.period}"),
-                     _fmt(u.n, lang, 0 if u.measure != SICKLEAVE else 1, u.suppressed),
-                     _fmt(u.value, lang, 2, u.suppressed)] for u in ev.units]
-            out += _table([tt("col_unit"), tt("col_measure"), tt("col_period"), tt("col_n"),
-                           tt("col_value")], rows, left=3)
-    if ev.dialogue:
-        out += ["", tt("dialogue_heading")]
-        rows = [[tt(f"group_{d.group}"), tt(f"period_{d.period}"), d.theme, str(d.count)]
-                for d in ev.dialogue]
-        out += _table([tt("col_group"), tt("col_period"), tt("col_theme"), tt("col_count")],
-                      rows, left=3)
-    for w in ev.warnings:
-        out.append(tt(f"warn_{w.code}", **w.fields))
-    out += ["", tt("footnote", k=d.min_answers, fte=_fmt(d.min_fte, lang, 0))]
-    return "\n".join(out)
-
-
-def evaluate_command(
-    data_dir: str | Path,
-    workbook: str | Path | None = None,
-    baseline: str | None = None,
-    trial: str | None = None,
-    as_json: bool = False,
-    lang: str = "da",
-) -> int:
-    """``hjemmekit evaluate``: 0 done, 1 wrong input, 2 wrong usage (missing design)."""
-    from hjemmekit.i18n import t
-
-    wb = None
-    if workbook is not None:
-        from hjemmekit.model import DocumentError, load_workbook
-
-        try:
-            wb = load_workbook(Path(workbook).read_text(encoding="utf-8"))
-        except OSError as e:
-            print(f"{workbook}: {e.strerror or e}", file=sys.stderr)
-            return 1
-        except (DocumentError, UnicodeDecodeError) as e:
-            for line in str(e).splitlines() or [""]:
-                print(f"{workbook}: {line}", file=sys.stderr)
-            return 1
-    if wb is None and not (baseline and trial):
-        print(t("evaluation.need_design", lang), file=sys.stderr)
-        return 2
-    try:
-        for text in (baseline, trial):
-            if text:
-                parse_period(text)
-    except DesignError as e:
-        print(f"hjemmekit evaluate: {e}", file=sys.stderr)
-        return 2
-    if not Path(data_dir).is_dir():
-        print(t("evaluation.no_data_dir", lang, path=str(data_dir)), file=sys.stderr)
-        return 1
-    hio = importlib.import_module("hjemmekit.io")
-    try:
-        data = hio.read_data_dir(data_dir)
-    except hio.DataError as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    try:
-        units = getattr(data, "units", None)
-        if wb is not None:
-            design = Design.from_workbook(wb, units, baseline, trial)
-        else:
-            design = Design.from_units(units, baseline or "", trial or "")
-    except DesignError as e:
-        print(f"hjemmekit evaluate: {e}", file=sys.stderr)
-        return 2
-    if not design.trial_units or not design.comparison_units:
-        print(t("evaluation.need_groups", lang), file=sys.stderr)
-        return 2
-    ev = evaluate(data, design, wb)
-    if as_json:
-        out = getattr(sys.stdout, "buffer", None)
-        if out is None:  # a text-only stdout (e.g. redirected to a StringIO)
-            print(ev.to_json().decode())
-        else:
-            sys.stdout.flush()
-            out.write(ev.to_json() + b"\n")
-            out.flush()
-    else:
-        print(format_text(ev, lang))
-    return 0

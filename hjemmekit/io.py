@@ -39,6 +39,7 @@ naming file, line and column (the header is line 1; for XLSX the sheet row)::
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -50,6 +51,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,6 +59,20 @@ import numpy as np
 import pandas as pd
 
 from hjemmekit.codes import factorize
+from hjemmekit.columns import (
+    COLUMN_LOOKUP,
+    COLUMN_NAMES,
+    FILE_LOOKUP,
+    FILE_NAMES,
+    GROUP_LOOKUP,
+    KINDS,
+    ROLE_LOOKUP,
+    SPEC,
+    column_names_markdown,
+    infer_kind,
+    is_background_name,
+    match,
+)
 from hjemmekit.i18n import number, t
 from hjemmekit.sickperiods import days_from_hours, quarter_of, quarter_rows, spread_quarters
 
@@ -81,102 +97,6 @@ __all__ = [
     "validate_file",
 ]
 
-KINDS: tuple[str, ...] = ("units", "survey", "sickleave", "production", "dialogue")
-
-#: Accepted column names: kind -> canonical (English) name -> other accepted names.
-#: Matching ignores case, surrounding blanks, and treats spaces, hyphens and other
-#: punctuation as ``_``; æ/ø/å may also be written ae/oe/aa (or o/a).
-COLUMN_NAMES: dict[str, dict[str, list[str]]] = {
-    "units": {
-        "unit": ["enhed", "afdeling"],
-        "group": ["gruppe"],
-        "parent": ["overordnet", "overenhed", "overordnet_enhed", "parent_unit"],
-        "headcount": ["antal_ansatte", "medarbejdere", "ansatte", "antal_medarbejdere",
-                      "employees"],
-        "desks": ["arbejdspladser", "pladser", "antal_pladser", "skriveborde"],
-    },
-    "survey": {
-        "date": ["dato", "svardato"],
-        "unit": ["enhed", "afdeling"],
-        "role": ["rolle"],
-        "home_days_wanted": ["ønskede_hjemmedage", "hjemmedage_ønsket"],
-        "home_days_actual": ["faktiske_hjemmedage", "hjemmedage_faktisk"],
-        "seniority_years": ["anciennitet_år", "anciennitet"],
-        "commute_minutes": ["transporttid_min", "transporttid", "transporttid_minutter"],
-        "age_group": ["aldersgruppe", "alder"],
-    },
-    "sickleave": {
-        "unit": ["enhed", "afdeling"],
-        "month": ["måned"],
-        "fte": ["årsværk"],
-        "sick_days": ["sygedage", "sygefraværsdage", "fraværsdage"],
-        "sick_hours": ["sygetimer", "sygefraværstimer", "fraværstimer"],
-    },
-    "production": {
-        "unit": ["enhed", "afdeling"],
-        "period": ["periode"],
-        "metric": ["nøgletal", "måling", "indikator"],
-        "value": ["værdi"],
-    },
-    "dialogue": {
-        "date": ["dato"],
-        "unit": ["enhed", "afdeling"],
-        "theme": ["tema", "emne"],
-        "note": ["notat", "bemærkning"],
-    },
-}
-
-#: File names (stems) that tell the kind of a data file: ``survey.csv``,
-#: ``sygefravær.xlsx``, ... (matched like column names).
-FILE_NAMES: dict[str, list[str]] = {
-    "units": ["units", "unit", "enheder", "enhed"],
-    "survey": ["survey", "surveys", "spørgeskema", "spørgeskemaer", "måling", "målinger",
-               "besvarelser"],
-    "sickleave": ["sickleave", "sick_leave", "sygefravær", "fravær"],
-    "production": ["production", "produktion", "produktionsdata"],
-    "dialogue": ["dialogue", "dialog", "dialogmøder"],
-}
-
-# kind -> canonical column -> (value type, column required, value required)
-_SPEC: dict[str, dict[str, tuple[str, bool, bool]]] = {
-    "units": {
-        "unit": ("text", True, True),
-        "group": ("group", True, False),
-        "parent": ("text", False, False),
-        "headcount": ("count", False, False),
-        "desks": ("count", False, False),
-    },
-    "survey": {
-        "date": ("date", True, True),
-        "unit": ("text", True, True),
-        "role": ("role", True, True),
-        "home_days_wanted": ("home_days", False, False),
-        "home_days_actual": ("home_days", False, False),
-        "seniority_years": ("background", False, False),
-        "commute_minutes": ("background", False, False),
-        "age_group": ("background", False, False),
-    },
-    "sickleave": {
-        "unit": ("text", True, True),
-        "month": ("month", True, True),
-        "fte": ("count", True, True),
-        "sick_days": ("count", False, True),  # or sick_hours (hjemmekit.sickperiods)
-        "sick_hours": ("count", False, True),
-    },
-    "production": {
-        "unit": ("text", True, True),
-        "period": ("period", True, True),
-        "metric": ("text", True, True),
-        "value": ("number", True, True),
-    },
-    "dialogue": {
-        "date": ("date", True, True),
-        "unit": ("text", True, True),
-        "theme": ("text", True, False),
-        "note": ("text", True, False),
-    },
-}
-
 #: Allowed survey answers (inclusive) and home days per week.
 ANSWER_RANGE: tuple[float, float] = (0.0, 10.0)
 HOME_DAYS_RANGE: tuple[float, float] = (0.0, 5.0)
@@ -190,19 +110,6 @@ PROGRESS_BYTES: int = 50_000_000
 #: are plain and no progress is shown (see ``_parse_arrow``).
 ARROW_BYTES: int = 16_000_000
 
-_GROUP_VALUES: dict[str, list[str]] = {
-    "trial": ["forsøg", "forsøgsgruppe", "forsøgsenhed", "trial", "treatment", "test"],
-    "comparison": ["sammenligning", "sammenligningsgruppe", "sammenligningsenhed",
-                   "kontrol", "kontrolgruppe", "comparison", "control"],
-    "": ["ingen", "none", "-"],
-}
-_ROLE_VALUES: dict[str, list[str]] = {
-    "employee": ["medarbejder", "medarbejdere", "ansat", "employee", "employees", "staff"],
-    "manager": ["leder", "ledere", "chef", "manager", "managers"],
-}
-_ID_NAMES = ["id", "respondent", "respondent_id", "respondentid", "response_id", "svar_id",
-             "løbenummer", "lnr"]
-_BACKGROUND_PREFIXES = ("bg_", "baggrund_")
 _NA_TOKENS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-"})
 
 
@@ -346,77 +253,6 @@ class _Collector:
 
 
 # ---------------------------------------------------------------------------
-# Names
-
-
-def _fold(text: str) -> str:
-    """Case-fold, NFC-normalise and turn punctuation and blanks into ``_``."""
-    text = unicodedata.normalize("NFC", str(text)).strip().casefold()
-    return re.sub(r"[^\w]+", "_", text).strip("_")
-
-
-def _keys(text: str) -> set[str]:
-    """Matching keys for a name: æøå as ae/oe/aa and as ae/o/a."""
-    folded = _fold(text)
-    return {
-        folded.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"),
-        folded.replace("æ", "ae").replace("ø", "o").replace("å", "a"),
-    }
-
-
-def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for canonical, aliases in table.items():
-        for alias in [canonical, *aliases]:
-            for key in _keys(alias):
-                out.setdefault(key, canonical)
-    return out
-
-
-_COLUMN_LOOKUP = {kind: _lookup(table) for kind, table in COLUMN_NAMES.items()}
-_FILE_LOOKUP = _lookup(FILE_NAMES)
-_GROUP_LOOKUP = _lookup(_GROUP_VALUES)
-_ROLE_LOOKUP = _lookup(_ROLE_VALUES)
-_ID_KEYS = set().union(*(_keys(n) for n in _ID_NAMES))
-
-
-def _match(name: str, lookup: dict[str, str]) -> str | None:
-    for key in _keys(name):
-        if key in lookup:
-            return lookup[key]
-    return None
-
-
-def infer_kind(path: str | os.PathLike[str]) -> str | None:
-    """The kind of data a file holds, from its name (``survey.csv``, ``sygefravær.xlsx``).
-
-    The whole stem is tried first, then its parts (``survey_2026.csv``); None when no
-    kind or more than one kind matches.
-    """
-    stem = Path(path).name.split(".")[0]
-    kind = _match(stem, _FILE_LOOKUP)
-    if kind:
-        return kind
-    found = {_FILE_LOOKUP[k] for part in _fold(stem).split("_") if part
-             for k in _keys(part) if k in _FILE_LOOKUP}
-    return found.pop() if len(found) == 1 else None
-
-
-def column_names_markdown() -> str:
-    """The accepted column names of every kind as a Markdown table (for the README)."""
-    rows = ["| Kind | Column | Also accepted | Required |", "|---|---|---|---|"]
-    for kind, table in COLUMN_NAMES.items():
-        for canonical, aliases in table.items():
-            _, column_required, _ = _SPEC[kind][canonical]
-            required = "yes" if column_required else "no"
-            names = ", ".join(f"`{a}`" for a in aliases)
-            rows.append(f"| {kind} | `{canonical}` | {names} | {required} |")
-    rows.append("| survey | *one per question* | any other numeric column | at least "
-                "one usually |")
-    return "\n".join(rows) + "\n"
-
-
-# ---------------------------------------------------------------------------
 # Reading raw tables
 
 
@@ -449,11 +285,6 @@ class _ProgressReader(io.RawIOBase):
         self._report()
         return n
 
-    def read(self, size: int | None = -1) -> bytes:
-        chunk = self._buf.read(size)
-        self._report()
-        return chunk
-
     def _report(self) -> None:
         pct = int(100 * self._buf.tell() / self._size)
         step = pct if self._tty else pct // 10 * 10
@@ -469,16 +300,21 @@ def _decode_check(data: bytes) -> str:
         return "utf-8-sig"
     if data.isascii():
         return "utf-8"
+    return next((e for e in ("utf-8", "cp1252") if _decodes(data, e)), "latin-1")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` is text in ``encoding``, checked a megabyte at a time (the whole
+    file's text at once would take as much memory as the file again, or more)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start:start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        return False
+    return True
 
 
 def sniff(header: str, order: tuple[str, ...] = (";", ",", "\t")) -> str:
@@ -669,9 +505,10 @@ def _parse_arrow(
     problems stay exactly as they are: a small file, a file not in UTF-8, lines ending
     in a lone CR, a quoted header, a record with another number of fields than the
     header, a quote that is never closed, or a column (other than the text columns, read
-    as dictionaries as pandas reads them as categories) that Arrow reads as anything but
-    whole numbers, decimals or nothing at all (a bad value, a date, a word: pandas has
-    its own rules there).
+    as dictionaries as pandas reads them as categories) with a value that is not a
+    number to Arrow (a bad value, a date, a word: pandas has its own rules there).
+    The other columns are read as float64 at once, as the canonical frame has them:
+    no copy of whole numbers into floats, and less memory than Arrow's guessing.
     """
     if len(data) < ARROW_BYTES or encoding not in ("utf-8", "utf-8-sig"):
         return None
@@ -688,20 +525,24 @@ def _parse_arrow(
     from pyarrow import csv as pa_csv
 
     text = pa.dictionary(pa.int32(), pa.string())
-    # glibc's malloc, not Arrow's own pool: what Arrow frees here is reused by pandas
-    pool = pa.system_memory_pool()
+    try:  # jemalloc handing back at once what is freed: the table is freed as converted
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:  # a pyarrow built without it
+        pool = pa.system_memory_pool()
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[start:]),
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(dtypes, text), null_values=[""],
-                strings_can_be_null=True, decimal_point="," if sep == ";" else "."),
+                column_types={c: text if c in dtypes else pa.float64() for c in names},
+                null_values=[""], strings_can_be_null=True,
+                decimal_point="," if sep == ";" else "."),
             memory_pool=pool,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # e.g. a line with more or fewer fields than the header
+        return None  # e.g. a line with more or fewer fields than the header, a word
     if b'"' in data and (data.count(b'"', start) % 2 or any(
             "\n" in v or "\r" in v for c in dtypes if len(table)
             for v in [table.column(c)[-1].as_py() or ""])):
@@ -712,16 +553,8 @@ def _parse_arrow(
     columns: dict[str, Any] = {}
     for i, name in enumerate(names):
         column, arrow[i] = arrow[i], None  # each Arrow column freed once converted
-        if name in dtypes:
-            columns[name] = column.to_pandas(memory_pool=pool)
-        elif pa.types.is_int64(column.type) and column.null_count == 0:
-            columns[name] = column.to_numpy()
-        elif pa.types.is_int64(column.type) or pa.types.is_float64(column.type):
-            columns[name] = column.to_numpy().astype(np.float64, copy=False)
-        elif pa.types.is_null(column.type):
-            columns[name] = np.full(n, np.nan)
-        else:
-            return None
+        columns[name] = (column.to_pandas(memory_pool=pool) if name in dtypes
+                         else column.to_numpy())
         del column
     columns[_EXTRA] = np.full(n, np.nan)
     return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
@@ -748,12 +581,12 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
         sheet = sheets[0]
         if kind:
             for ws in sheets:
-                if _match(ws.title, _FILE_LOOKUP) == kind:
+                if match(ws.title, FILE_LOOKUP) == kind:
                     sheet = ws
                     break
         # The header is the first row naming a known column (title rows above it are
         # skipped); failing that within ten rows, the first row that is not blank.
-        lookup = _COLUMN_LOOKUP.get(kind or "", {})
+        lookup = COLUMN_LOOKUP.get(kind or "", {})
         header: list[str] | None = None
         header_line = 1
         rows: list[tuple[Any, ...]] = []  # data rows; before the header: candidates
@@ -763,7 +596,7 @@ def _read_xlsx(data: bytes, kind: str | None, col: _Collector) -> _Raw | None:
                 continue
             if header is None:
                 texts = _header_of(values)
-                if any(_match(t, lookup) for t in texts if t):
+                if any(match(t, lookup) for t in texts if t):
                     header, header_line, rows, lines = texts, number, [], []
                     continue
                 if len(rows) >= 10:
@@ -820,37 +653,29 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _convert(
     s: pd.Series | tuple[np.ndarray, np.ndarray], fn: Callable[[Any], Any], dtype: Any,
-    fill: Any,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    fill: Any = None,
+) -> tuple[Any, np.ndarray, np.ndarray]:
     """Apply ``fn`` to each distinct value; returns values, bad mask and blank mask.
 
     ``s`` is a column or its ``_distinct`` codes and values. ``fn`` returns the
-    converted value, None for blank or ``_BAD``.
+    converted value, None for blank or ``_BAD``. With ``dtype`` "category" (text) the
+    values are a categorical, its categories in text order: each distinct value is
+    converted once and the rows keep their codes, so no row's text is copied or hashed
+    again.
     """
     codes, uniques = _distinct(s) if isinstance(s, pd.Series) else s
     results = [fn(u) for u in uniques]
     bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
     blank_u = np.array([r is None for r in results] + [True], dtype=bool)
-    vals_u = np.array([fill if (r is _BAD or r is None) else r for r in results] + [fill],
-                      dtype=dtype)
-    return vals_u[codes], bad_u[codes], blank_u[codes]
-
-
-def _convert_text(
-    s: pd.Series | tuple[np.ndarray, np.ndarray], fn: Callable[[Any], Any]
-) -> tuple[pd.Categorical, np.ndarray, np.ndarray]:
-    """Like :func:`_convert` for text: a categorical (categories in text order), bad
-    mask and blank mask. Each distinct value is converted once and the rows keep their
-    codes, so no row's text is copied or hashed again."""
-    codes, uniques = _distinct(s) if isinstance(s, pd.Series) else s
-    results = [fn(u) for u in uniques]
-    texts = sorted({r for r in results if type(r) is str})
-    position = {text: i for i, text in enumerate(texts)}
-    to_code = np.array([position.get(r, -1) if type(r) is str else -1 for r in results]
-                       + [-1], dtype=np.int32)
-    bad_u = np.array([r is _BAD for r in results] + [False], dtype=bool)
-    blank_u = np.array([r is None for r in results] + [True], dtype=bool)
-    values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype=_STR))
+    if dtype == "category":
+        texts = sorted({r for r in results if type(r) is str})
+        position = {text: i for i, text in enumerate(texts)}
+        to_code = np.array([position.get(r, -1) if type(r) is str else -1 for r in results]
+                           + [-1], dtype=np.int32)
+        values = pd.Categorical.from_codes(to_code[codes], pd.Index(texts, dtype=_STR))
+    else:
+        values = np.array([fill if (r is _BAD or r is None) else r for r in results]
+                          + [fill], dtype=dtype)[codes]
     return values, bad_u[codes], blank_u[codes]
 
 
@@ -952,7 +777,7 @@ def _choice(lookup: dict[str, str]) -> Callable[[Any], Any]:
         text = _text_or_none(u)
         if text is None:
             return None
-        value = _match(text, lookup)
+        value = match(text, lookup)
         if value is None:
             return _BAD
         return value or None
@@ -982,14 +807,14 @@ def _fmt(x: float) -> str:
 
 def _columns_of(headers: list[str], kind: str, col: _Collector, line: int) -> dict[str, int]:
     """Canonical name -> position of the known columns; reports duplicates."""
-    lookup = _COLUMN_LOOKUP[kind]
+    lookup = COLUMN_LOOKUP[kind]
     for i, header in enumerate(headers):
         col.positions.setdefault(header, i)
     found: dict[str, int] = {}
     for i, header in enumerate(headers):
         if not header:
             continue
-        canonical = _match(header, lookup)
+        canonical = match(header, lookup)
         if canonical is None:
             continue
         if canonical in found:
@@ -1005,7 +830,7 @@ def _missing_columns(
 ) -> bool:
     missing = False
     shown = ", ".join(f"'{h}'" for h in headers if h)
-    for canonical, (_, required, _) in _SPEC[kind].items():
+    for canonical, (_, required, _) in SPEC[kind].items():
         if kind == "sickleave" and canonical == "sick_days" and "sick_hours" not in found:
             required = True  # sick days, or sick hours
         if required and canonical not in found:
@@ -1014,11 +839,6 @@ def _missing_columns(
             col.add(line, canonical, "missing_column" if shown else "missing_column_no_headers",
                     aliases=aliases, found=shown)
     return missing
-
-
-def _is_background_name(header: str) -> bool:
-    folded = _fold(header)
-    return folded.startswith(_BACKGROUND_PREFIXES) or bool(_keys(header) & _ID_KEYS)
 
 
 def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.DataFrame:
@@ -1038,21 +858,15 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
     if n == 0:
         col.add(None, None, "no_rows")
     out: dict[str, Any] = {}
-    spec = _SPEC[kind]
+    spec = SPEC[kind]
     questions: list[str] = []
     background: list[str] = []
 
     def raw_of(i: int) -> pd.Series:
         return frame[f"c{i}"]
 
-    def check_blank(blank: np.ndarray, header: str) -> None:
-        col.rows(blank, header, "missing_value")
-
-    def numbers(i: int, header: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        s = raw_of(i)
-        values, bad, blank = _numbers(s)
-        col.rows(bad, header, "not_a_number", lambda row: {"value": _show(s.iat[row])})
-        return values, bad, blank
+    def value_of(s: pd.Series) -> Callable[[int], dict[str, Any]]:
+        return lambda row: {"value": _show(s.iat[row])}
 
     for canonical, (vtype, _, value_required) in spec.items():
         if canonical not in found:
@@ -1064,58 +878,41 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
         i = found[canonical]
         header = raw.headers[i]
         s = raw_of(i)
-        if vtype in ("text", "group", "role"):
-            fn = {"text": _text_or_none, "group": _choice(_GROUP_LOOKUP),
-                  "role": _choice(_ROLE_LOOKUP)}[vtype]
-            if kind == "survey":  # big: categories (see the module's docstring)
-                values, bad, blank = _convert_text(s, fn)
-            else:
-                values, bad, blank = _convert(s, fn, object, None)
-            if vtype == "group":
-                col.rows(bad, header, "not_a_group",
-                         lambda row, s=s: {"value": _show(s.iat[row])})
-            elif vtype == "role":
-                col.rows(bad, header, "not_a_role",
-                         lambda row, s=s: {"value": _show(s.iat[row])})
-            if value_required:
-                check_blank(blank, header)
-            out[canonical] = (pd.Series(values, copy=False) if kind == "survey"
-                              else pd.Series(values, dtype=_STR))
-        elif vtype in ("date", "month", "period"):
-            if vtype == "date":
-                def fn(u: Any) -> Any:
-                    return _date_value(u, raw.xlsx, months=False)
-                what = "not_a_date"
-            elif vtype == "month":
-                def fn(u: Any) -> Any:
-                    return _month_value(u, raw.xlsx)
-                what = "not_a_month"
-            else:
-                def fn(u: Any) -> Any:
-                    return _date_value(u, raw.xlsx, months=True)
-                what = "not_a_period"
-            values, bad, blank = _convert(s, fn, "datetime64[ns]", np.datetime64("NaT"))
-            col.rows(bad, header, what, lambda row, s=s: {"value": _show(s.iat[row])})
-            if value_required:
-                check_blank(blank, header)
-            out[canonical] = values
-        elif vtype in ("count", "number", "home_days"):
-            values, bad, blank = numbers(i, header)
-            if value_required:
-                check_blank(blank, header)
-            if vtype == "count":
-                col.rows(values < 0, header, "negative",
-                         lambda row, v=values: {"value": _fmt(v[row])})
-            elif vtype == "home_days":
-                lo, hi = HOME_DAYS_RANGE
-                col.rows((values < lo) | (values > hi), header, "home_days_range",
-                         lambda row, v=values: {"value": _fmt(v[row]),
-                                                "low": _fmt(HOME_DAYS_RANGE[0]),
-                                                "high": _fmt(HOME_DAYS_RANGE[1])})
-            out[canonical] = values
-        else:  # background
+        if vtype == "background":
             out[canonical] = _background(s)
             background.append(canonical)
+            continue
+        if vtype in ("text", "group", "role"):
+            fn = {"text": _text_or_none, "group": _choice(GROUP_LOOKUP),
+                  "role": _choice(ROLE_LOOKUP)}[vtype]
+            if kind == "survey":  # big: categories (see the module's docstring)
+                values, bad, blank = _convert(s, fn, "category")
+                out[canonical] = pd.Series(values, copy=False)
+            else:
+                values, bad, blank = _convert(s, fn, object, None)
+                out[canonical] = pd.Series(values, dtype=_STR)
+        elif vtype in ("date", "month", "period"):
+            fn = (partial(_month_value, xlsx=raw.xlsx) if vtype == "month" else
+                  partial(_date_value, xlsx=raw.xlsx, months=vtype == "period"))
+            values, bad, blank = _convert(s, fn, "datetime64[ns]", np.datetime64("NaT"))
+            out[canonical] = values
+        else:  # count, number, home_days
+            values, bad, blank = _numbers(s)
+            out[canonical] = values
+        if vtype != "text":  # text is never bad
+            col.rows(bad, header, "not_a_number" if vtype in ("count", "number", "home_days")
+                     else f"not_a_{vtype}", value_of(s))
+        if value_required:
+            col.rows(blank, header, "missing_value")
+        if vtype == "count":
+            col.rows(values < 0, header, "negative",
+                     lambda row, v=values: {"value": _fmt(v[row])})
+        elif vtype == "home_days":
+            lo, hi = HOME_DAYS_RANGE
+            col.rows((values < lo) | (values > hi), header, "home_days_range",
+                     lambda row, v=values: {"value": _fmt(v[row]),
+                                            "low": _fmt(HOME_DAYS_RANGE[0]),
+                                            "high": _fmt(HOME_DAYS_RANGE[1])})
 
     if kind == "survey":
         known = set(found.values())
@@ -1131,7 +928,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
                 col.add(raw.header_line, header, "twice_in_header")
                 continue
             distinct = None if _is_numeric(s) else _distinct(s)
-            if not _is_background_name(header):
+            if not is_background_name(header):
                 values, bad, blank = _numbers(s, distinct)
                 filled = n - int(blank.sum())
                 if filled and (filled - int(bad.sum())) * 2 >= filled:  # a question
@@ -1139,8 +936,7 @@ def _build(raw: _Raw, kind: str, col: _Collector, found: dict[str, int]) -> pd.D
                     with np.errstate(invalid="ignore"):
                         inside = (values >= lo) & (values <= hi)
                     outside = ~inside & ~bad & ~blank
-                    col.rows(bad, header, "not_a_number",
-                             lambda row, s=s: {"value": _show(s.iat[row])})
+                    col.rows(bad, header, "not_a_number", value_of(s))
                     if filled and not inside.any():
                         col.add(raw.header_line, header, "not_a_question", low=_fmt(lo),
                                 high=_fmt(hi), header=header)
@@ -1284,16 +1080,12 @@ def _background(
     values, bad, _ = _convert(distinct, _number, "float64", np.nan)
     if not bad.any():
         return values
-    text, _, _ = _convert_text(distinct, _text_or_none)
+    text, _, _ = _convert(distinct, _text_or_none, "category")
     return pd.Series(text, copy=False)
 
 
 # ---------------------------------------------------------------------------
 # Public reading functions
-
-
-def _display(path: str | os.PathLike[str]) -> str:
-    return os.fspath(path)
 
 
 def _is_xlsx(data: bytes, name: str) -> bool:
@@ -1337,7 +1129,7 @@ def _load(
         names = [f"c{i}" for i in range(len(headers))]
         dtypes: dict[str, str] = {}
         for canonical, i in found.items():
-            vtype = _SPEC[kind][canonical][0]
+            vtype = SPEC[kind][canonical][0]
             # Text as written ("0101" stays "0101"); numbers are left to the parser.
             if vtype in ("text", "group", "role", "date", "month", "period") or (
                 canonical == "age_group"
@@ -1378,7 +1170,7 @@ def validate_file(
     path: str | os.PathLike[str], kind: str | None = None, *, progress: bool = False
 ) -> tuple[pd.DataFrame | None, ValidationReport]:
     """Read and check a data file; never raises for bad data (see :func:`validate_bytes`)."""
-    name = _display(path)
+    name = os.fspath(path)
     p = Path(path)
     if not p.exists():
         return None, ValidationReport([_problem(name, None, None, "no_such_file")])
@@ -1446,7 +1238,7 @@ def find_data_files(
     report = ValidationReport()
     if not folder.is_dir():
         what = "not_a_folder" if folder.exists() else "no_such_folder"
-        report.problems.append(_problem(_display(directory), None, None, what))
+        report.problems.append(_problem(os.fspath(directory), None, None, what))
         return {}, report
     by_kind: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
@@ -1454,14 +1246,14 @@ def find_data_files(
             continue
         if p.suffix.lower() not in (".csv", ".xlsx", ".txt", ".tsv"):
             continue
-        kind = _match(p.name.split(".")[0], _FILE_LOOKUP)
+        kind = match(p.name.split(".")[0], FILE_LOOKUP)
         if kind:
             by_kind.setdefault(kind, []).append(p)
     files: dict[str, Path] = {}
     for kind, paths in by_kind.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
-            report.problems.append(_problem(_display(directory), None, None,
+            report.problems.append(_problem(os.fspath(directory), None, None,
                                             "more_than_one_file", kind=kind, names=names))
         else:
             files[kind] = paths[0]
@@ -1475,7 +1267,7 @@ def read_data_dir(directory: str | os.PathLike[str], *, progress: bool = False) 
         raise DataError(report)
     if not files:
         expected = ", ".join(f"{k}.csv" for k in KINDS)
-        raise DataError([_problem(_display(directory), None, None, "no_data_files",
+        raise DataError([_problem(os.fspath(directory), None, None, "no_data_files",
                                   expected=expected)])
     dataset = DataSet(files=dict(files))
     for kind in KINDS:
@@ -1558,7 +1350,7 @@ def validate_command(
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    name = _display(path)
+    name = os.fspath(path)
     try:
         p = Path(path)
         if kind is not None and kind not in KINDS:

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from hjemmekit import evaluation as E
+from hjemmekit import evaluation_text as ET
 from hjemmekit.codes import factorize
 from hjemmekit.evaluation import Design, DesignError, evaluate, parse_period
 from hjemmekit.i18n import catalog
@@ -509,12 +510,12 @@ def test_subtraction_attack_fails() -> None:
 def test_text_output_never_prints_hidden_figures() -> None:
     data, d = privacy_data()
     ev = evaluate(data, d)
-    text = E.format_text(ev, "da")
+    text = ET.format_text(ev, "da")
     truth = _true_unit_means(data, d)
     line = next(x for x in text.splitlines() if x.startswith("A ") and "q1" in x
                 and "Under" in x)
     assert "skjult" in line
-    assert E.format_text(ev, "en").count("hidden") >= 1
+    assert ET.format_text(ev, "en").count("hidden") >= 1
     assert repr(truth[("A", "q1", "during")][0]) not in text
 
 
@@ -708,7 +709,7 @@ def test_units_missing_from_the_units_file_are_named_in_a_warning() -> None:
     assert [w.fields for w in found] == [
         {"file": "survey.csv", "count": 2, "units": "'Ee', 'F'"}]  # sick leave: all listed
     assert "units_not_listed" in json.dumps(ev.to_json_dict())
-    text = E.format_text(ev, "da")
+    text = ET.format_text(ev, "da")
     assert "2 enhed(er) i survey.csv står ikke i enhedsfilen: 'Ee', 'F'" in text
     # without a units file there is nothing to compare with
     ev = evaluate(Data(survey=survey, questions=["q1"]), design(["A"], ["E"]))
@@ -768,7 +769,7 @@ def fake_io(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
 def test_command_json(fake_io, tmp_path, capsys) -> None:
     data, _ = privacy_data()
     fake_io.payload = data
-    rc = E.evaluate_command(tmp_path, baseline="2026-01:2026-03", trial="2026-04:2026-09",
+    rc = ET.evaluate_command(tmp_path, baseline="2026-01:2026-03", trial="2026-04:2026-09",
                             as_json=True)
     out, err = capsys.readouterr()
     assert rc == 0, err
@@ -780,34 +781,34 @@ def test_command_json(fake_io, tmp_path, capsys) -> None:
 
 def test_command_text_is_danish_by_default(fake_io, tmp_path, capsys) -> None:
     fake_io.payload = privacy_data()[0]
-    assert E.evaluate_command(tmp_path, baseline="2026-01:2026-03",
+    assert ET.evaluate_command(tmp_path, baseline="2026-01:2026-03",
                               trial="2026-04:2026-09") == 0
     out = capsys.readouterr().out
     assert "Forskel-i-forskelle" in out and "skjult" in out
     assert any("," in tok for tok in out.split() if tok[:1].isdigit())
-    assert E.evaluate_command(tmp_path, baseline="2026-01:2026-03",
+    assert ET.evaluate_command(tmp_path, baseline="2026-01:2026-03",
                               trial="2026-04:2026-09", lang="en") == 0
     assert "Diff-in-diff" in capsys.readouterr().out
 
 
 def test_command_errors(fake_io, tmp_path, capsys) -> None:
-    assert E.evaluate_command(tmp_path) == 2
+    assert ET.evaluate_command(tmp_path) == 2
     assert "--baseline" in capsys.readouterr().err
-    assert E.evaluate_command(tmp_path, baseline="2026-01:2026-03", trial="2026-04") == 2
+    assert ET.evaluate_command(tmp_path, baseline="2026-01:2026-03", trial="2026-04") == 2
     assert "FROM:TO" in capsys.readouterr().err
-    assert E.evaluate_command(tmp_path, baseline="2026-01:2026-03", trial="2026-04:2026-09") == 1
+    assert ET.evaluate_command(tmp_path, baseline="2026-01:2026-03", trial="2026-04:2026-09") == 1
     err = capsys.readouterr().err
     assert err.splitlines() == ["survey.csv: line 3, column date: not a date",
                                 "units.csv: line 2, column group: unknown group"]
     bad = tmp_path / "wb.json"
     bad.write_text("{not json")
-    assert E.evaluate_command(tmp_path, workbook=bad) == 1
+    assert ET.evaluate_command(tmp_path, workbook=bad) == 1
     assert "wb.json" in capsys.readouterr().err
     fake_io.payload = Data(units=units_frame([], []))
-    assert E.evaluate_command(tmp_path, baseline="2026-01:2026-03",
+    assert ET.evaluate_command(tmp_path, baseline="2026-01:2026-03",
                               trial="2026-04:2026-09") == 2
     assert "group" in capsys.readouterr().err
-    assert E.evaluate_command(tmp_path / "nowhere", baseline="2026-01:2026-03",
+    assert ET.evaluate_command(tmp_path / "nowhere", baseline="2026-01:2026-03",
                               trial="2026-04:2026-09") == 1
 
 
@@ -824,7 +825,7 @@ def test_command_with_workbook(fake_io, tmp_path, capsys) -> None:
                            direction="increase")]
     path = tmp_path / "wb.json"
     path.write_text(wb.to_json())
-    assert E.evaluate_command(tmp_path, workbook=path, as_json=True) == 0
+    assert ET.evaluate_command(tmp_path, workbook=path, as_json=True) == 0
     j = json.loads(capsys.readouterr().out)
     assert j["goals"][0]["goal_id"] == "g1"
     assert j["goals"][0]["status"] in ("met", "not_met")

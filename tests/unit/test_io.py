@@ -770,3 +770,22 @@ def test_arrow_reader_is_used_for_a_big_clean_file(monkeypatch: pytest.MonkeyPat
     assert taken[0] is True
     assert parts is not None and whole is not None
     pd.testing.assert_frame_equal(parts, whole)
+
+
+def test_arrow_reader_gives_numbers_as_float64(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole numbers come from Arrow as the frame's float64 (no copy into floats later)."""
+    monkeypatch.setattr(hio, "ARROW_BYTES", 0)
+    data = b"date,unit,role,q1,q2\n" + b"2026-03-31,A,employee,3,\n" * 6
+    dtypes = {"c0": "category", "c1": "category", "c2": "category"}
+    frame = hio._parse_arrow(data, 1, "utf-8", ",", ["c0", "c1", "c2", "c3", "c4"], dtypes)
+    assert frame is not None
+    assert frame["c3"].dtype == np.float64 and frame["c4"].dtype == np.float64
+    assert frame["c3"].tolist() == [3.0] * 6 and frame["c4"].isna().all()
+
+
+def test_encoding_is_checked_in_parts() -> None:
+    """A character cut by the megabyte boundary is still UTF-8; a bad byte late is not."""
+    text = ("a" * ((1 << 20) - 1) + "æøå\n").encode()
+    assert hio._decode_check(text) == "utf-8"
+    assert hio._decode_check(text + "æ".encode("cp1252")) == "cp1252"
+    assert hio._decode_check(text + b"\x81") == "latin-1"
