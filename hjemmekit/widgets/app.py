@@ -56,6 +56,13 @@ def step_view_class(step: str) -> type[StepView]:
     return getattr(importlib.import_module(module), name)
 
 
+def preload_steps() -> None:
+    """Import every step's view now (a pre-heated kernel does, while it waits for its
+    visitor: see ``hjemmekit.serve.wait_for_request``)."""
+    for step in STEP_VIEWS:
+        step_view_class(step)
+
+
 def step_view(step: str, session: Session, part: str | None = None) -> StepView:
     """The view of one step. ``part``: the part to show first, for a step in parts (step 5)."""
     cls = step_view_class(step)
