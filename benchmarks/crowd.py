@@ -224,3 +224,40 @@ def wait_for_kernels(server_pid: int, at_most: int, timeout_s: float) -> dict[in
         time.sleep(1)
         left = kernels(server_pid)
     return left
+
+
+def _cpu_ticks(pid: int) -> tuple[int, int] | None:
+    """(own user+system ticks, ticks of its reaped children) of one process, None if gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # fields[0] is stat field 3 (state)
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+@dataclass(frozen=True)
+class ServerCpu:
+    """CPU seconds used so far by a server and its kernels (a snapshot; subtract two).
+
+    ``server``: the server process itself. ``kernels``: its live descendants plus the
+    descendants it has already reaped (stopped kernels), so a kernel that ends between two
+    snapshots is still counted."""
+
+    server: float
+    kernels: float
+
+    @property
+    def total(self) -> float:
+        return self.server + self.kernels
+
+    def __sub__(self, other: ServerCpu) -> ServerCpu:
+        return ServerCpu(self.server - other.server, self.kernels - other.kernels)
+
+
+def server_cpu(server_pid: int) -> ServerCpu:
+    """Snapshot of the CPU seconds of ``server_pid`` and all its kernels, live or stopped."""
+    hz = os.sysconf("SC_CLK_TCK")
+    own = _cpu_ticks(server_pid) or (0, 0)
+    kernel_ticks = own[1] + sum((_cpu_ticks(pid) or (0, 0))[0] for pid in descendants(server_pid))
+    return ServerCpu(server=own[0] / hz, kernels=kernel_ticks / hz)

@@ -23,6 +23,7 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -351,9 +352,13 @@ def serve(
     return 0
 
 
-def wait_for_request() -> bool:
+def wait_for_request(meanwhile: Callable[[], object] | None = None) -> bool:
     """In a pre-heated Voilà kernel, block until a visitor's request arrives and put its
     details (``QUERY_STRING``, ``SCRIPT_NAME``, ``SERVER_NAME``, …) into ``os.environ``.
+
+    ``meanwhile`` runs first, only in a pre-heated kernel: it has time to spare before its
+    visitor comes (the app imports the later steps' code there, which a kernel started for
+    a visitor leaves until a step is first shown).
 
     Returns True when the request info was received, False when not pre-heated (the
     environment already holds it) or the server cannot be reached. Does what
@@ -364,6 +369,8 @@ def wait_for_request() -> bool:
     env = os.environ
     if env.get("VOILA_PREHEAT", "False") != "True" or not env.get("VOILA_KERNEL_ID"):
         return False
+    if meanwhile is not None:
+        meanwhile()
     base = env.get("VOILA_WS_BASE_URL") or env.get("VOILA_SERVER_URL") or "/"
     url = (
         f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', HOST)}:"

@@ -19,7 +19,6 @@ import ipywidgets as W
 from hjemmekit import progress
 from hjemmekit.i18n import LANGUAGES, t
 from hjemmekit.session import Session, example_workbooks, start_session
-from hjemmekit.widgets.arrangement import ArrangementView
 from hjemmekit.widgets.base import (
     STACKED,
     StepView,
@@ -28,29 +27,45 @@ from hjemmekit.widgets.base import (
     lock_inputs,
     message_html,
     paragraph,
+    shared_layout,
+    shared_style,
+    static_html,
     upload_limit_attributes,
     upload_too_big,
 )
-from hjemmekit.widgets.context import ContextView
-from hjemmekit.widgets.goals import GoalsView
-from hjemmekit.widgets.suitability import SuitabilityView
-from hjemmekit.widgets.trial import TrialView
 
 EXAMPLE_PREFIX = "example:"
 """Picker values for example workbooks (ids never contain a colon)."""
 
-STEP_VIEWS: dict[str, type[StepView]] = {
-    "context": ContextView,
-    "goals": GoalsView,
-    "suitability": SuitabilityView,
-    "arrangement": ArrangementView,
-    "trial": TrialView,
+STEP_VIEWS: dict[str, str] = {
+    "context": "hjemmekit.widgets.context:ContextView",
+    "goals": "hjemmekit.widgets.goals:GoalsView",
+    "suitability": "hjemmekit.widgets.suitability:SuitabilityView",
+    "arrangement": "hjemmekit.widgets.arrangement:ArrangementView",
+    "trial": "hjemmekit.widgets.trial:TrialView",
 }
+"""Each step's view, as ``module:class``: a step's module is imported when the step is
+first shown, so the first page (step 1) does not wait for the other steps' code."""
+
+
+def step_view_class(step: str) -> type[StepView]:
+    """The view class of ``step`` (its module imported now if it was not yet)."""
+    import importlib
+
+    module, _, name = STEP_VIEWS[step].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def preload_steps() -> None:
+    """Import every step's view now (a pre-heated kernel does, while it waits for its
+    visitor: see ``hjemmekit.serve.wait_for_request``)."""
+    for step in STEP_VIEWS:
+        step_view_class(step)
 
 
 def step_view(step: str, session: Session, part: str | None = None) -> StepView:
     """The view of one step. ``part``: the part to show first, for a step in parts (step 5)."""
-    cls = STEP_VIEWS[step]
+    cls = step_view_class(step)
     if part and "part" in cls.class_trait_names():
         return cls(session, part=part)
     return cls(session)
@@ -77,63 +92,73 @@ class App(W.VBox):
     def render(self) -> None:
         """Build every part anew (another workbook, or another language)."""
         s = self.session
+        # Only what the page shows is built: the parts that are hidden at first (the
+        # conflict's buttons, the history, the sharing form off a hub) are made when first
+        # shown, and static parts share their layout and style (``shared_layout``): every
+        # widget is a message to the page and a model in it. tests/unit/test_app.py pins
+        # the first page's widget count.
         self.lang = W.ToggleButtons(
             options=[(t("app.language_name", lang), lang) for lang in LANGUAGES],
             value=s.lang,
             description=self.tr("app.language"),
-            style={"button_width": "auto"},
+            style=shared_style(W.ToggleButtons, button_width="auto"),
+            layout=shared_layout(),
         )
         self.lang.observe(lambda c: self._switch_lang(c["new"]), names="value")
         header = W.HBox(
             [
-                W.HTML(
+                static_html(
                     f"<header class='hk-header'><h1>{esc(self.tr('app.title'))}</h1>"
                     f"<p>{esc(self.tr('app.subtitle'))}</p></header>"
                 ),
                 self.lang,
             ],
-            layout=W.Layout(justify_content="space-between", align_items="center"),
+            layout=shared_layout(justify_content="space-between", align_items="center"),
         )
-        self.status = W.HTML()
+        self.status = static_html("")
         self.status.add_class("hk-status")
-        self.conflict = self._conflict_box()
+        self.conflict = W.HBox(layout=W.Layout(display="none"))
+        """The conflict's two buttons: made when a conflict first shows them."""
         self.progress = W.IntProgress(
             min=0, max=len(progress.STEPS), description=self.tr("app.progress"),
-            style={"description_width": "initial"},
+            style=shared_style(W.IntProgress, description_width="initial"),
+            layout=shared_layout(),
         )
-        self.progress_text = W.HTML()
+        self.progress_text = static_html("")
         self.nav = W.ToggleButtons(
             options=self._nav_options(), value=self.step, description=self.tr("app.steps"),
-            style={"button_width": "auto", "description_width": "initial"},
+            style=shared_style(W.ToggleButtons, button_width="auto", description_width="initial"),
+            layout=shared_layout(),
         )
         self.nav.add_class("hk-nav")
         self._syncing = False
         self.nav.observe(self._on_nav, names="value")
-        self.heading = W.HTML()
-        self.body = W.VBox(layout=W.Layout(width="100%"))
-        self.missing = W.HTML()
-        self.prev = W.Button(description=self.tr("app.previous"), icon="")
-        self.next = W.Button(description=self.tr("app.next"), button_style="primary")
+        self.heading = static_html("")
+        self.body = W.VBox(layout=shared_layout(width="100%"))
+        self.missing = static_html("")
+        self.prev = self._button(self.tr("app.previous"))
+        self.next = self._button(self.tr("app.next"), button_style="primary")
         self.prev.on_click(lambda _: self._step_button(-1))
         self.next.on_click(lambda _: self._step_button(1))
-        footer = W.HBox([self.prev, self.next], layout=W.Layout(justify_content="space-between"))
+        footer = W.HBox([self.prev, self.next],
+                        layout=shared_layout(justify_content="space-between"))
         footer.add_class("hk-footer")
         # The page template sets <html lang> from this marker (the app's language) and
         # refuses uploads above the limit with its message, before they are sent.
-        lang_marker = W.HTML(
+        lang_marker = static_html(
             f"<span data-hk-lang='{esc(s.lang)}' {upload_limit_attributes(s.lang)}></span>",
-            layout=W.Layout(display="none"),
+            display="none",
         )
+        row = shared_layout(align_items="center")
         self.children = [
             css(),
             lang_marker,
             header,
-            self._denied_notice(),
-            self._read_only_banner(),
+            *self._notices(),
             self._workbook_panel(),
             self._sharing_panel(),
-            W.HBox([self.status, self.conflict], layout=W.Layout(align_items="center")),
-            W.HBox([self.progress, self.progress_text], layout=W.Layout(align_items="center")),
+            W.HBox([self.status, self.conflict], layout=row),
+            W.HBox([self.progress, self.progress_text], layout=row),
             self.nav,
             self.heading,
             self.body,
@@ -145,28 +170,37 @@ class App(W.VBox):
 
     # --- access: who may do what (hjemmekit.access) ----------------------------------
 
-    def _denied_notice(self) -> W.HTML:
-        """``?workbook=ID`` the user may not open: says so, showing nothing of it."""
-        self.denied = W.HTML()
-        if self.session.denied:
-            text = t("access.denied_read", self.session.lang, id=self.session.denied)
-            self.denied.value = (
+    @staticmethod
+    def _button(description: str, **kwargs: Any) -> W.Button:
+        """A button whose layout code never changes (shared layout and style)."""
+        layout = shared_layout(width=kwargs.pop("width")) if "width" in kwargs else (
+            shared_layout())
+        return W.Button(description=description, layout=layout, style=shared_style(W.Button),
+                        **kwargs)
+
+    def _notices(self) -> list[W.HTML]:
+        """``?workbook=ID`` the user may not open (says so, showing nothing of it) and a
+        workbook shared to read: one notice widget, and none when there is neither.
+        ``denied`` and ``read_only_banner`` are that widget (or None)."""
+        s = self.session
+        html = ""
+        if s.denied:
+            text = t("access.denied_read", s.lang, id=s.denied)
+            html += (
                 f"<div class='hk-denied' role='alert'><p>{esc(text)}</p>"
                 f"<p>{esc(self.tr('app.denied_choose'))}</p></div>"
             )
-        return self.denied
-
-    def _read_only_banner(self) -> W.HTML:
-        s = self.session
-        self.read_only_banner = W.HTML()
         if s.read_only:
             owner = s.workbook.owner or self.tr("app.owner_unknown")
-            self.read_only_banner.value = (
+            html += (
                 f"<div class='hk-readonly' role='note'><strong>"
                 f"{esc(self.tr('app.read_only_title'))}</strong> "
                 f"{esc(self.tr('app.read_only_text', owner=owner))}</div>"
             )
-        return self.read_only_banner
+        notice = static_html(html) if html else None
+        self.denied = notice if s.denied else None
+        self.read_only_banner = notice if s.read_only else None
+        return [notice] if notice is not None else []
 
     def _picker_label(self, info: Any) -> str:
         label = (f"{info.title or self.tr('app.untitled')} "
@@ -180,14 +214,14 @@ class App(W.VBox):
         """Who the workbook is shared with; the owner shares and stops sharing. Only on a
         hub (locally there is no one to share with); and the history, who saved what."""
         s = self.session
-        self.share_list = W.VBox()
-        self.share_message = W.HTML()
-        self.history_box = W.HTML(layout=W.Layout(display="none"))
-        self.history_toggle = W.Button(description=self.tr("app.history_show"),
-                                       layout=W.Layout(width="auto"))
+        self.history_box: W.HTML | None = None
+        """The kept revisions: made when first shown."""
+        self.history_toggle = self._button(self.tr("app.history_show"), width="auto")
         self.history_toggle.on_click(lambda _: self.toggle_history())
         parts: list[W.Widget] = []
-        if s.store.hosted:
+        if s.store.hosted:  # locally there is no one to share with
+            self.share_list = W.VBox(layout=shared_layout())
+            self.share_message = static_html("")
             owner = s.workbook.owner or self.tr("app.owner_unknown")
             if s.is_owner:
                 who = self.tr("app.owner_you")
@@ -224,11 +258,11 @@ class App(W.VBox):
                 parts += [paragraph(self.tr("app.share_help")), form, self.share_message,
                           self.share_list]
                 self._update_shares()
-        parts += [self.history_toggle, self.history_box]
-        box = W.VBox(parts, layout=W.Layout(width="100%"))
-        box.add_class("hk-card")
-        box.add_class("hk-sharing")
-        return box
+        parts.append(self.history_toggle)
+        self.sharing = W.VBox(parts, layout=shared_layout(width="100%"))
+        self.sharing.add_class("hk-card")
+        self.sharing.add_class("hk-sharing")
+        return self.sharing
 
     def _update_shares(self) -> None:
         """The owner's list of shares, each with a "Stop deling" button."""
@@ -297,7 +331,11 @@ class App(W.VBox):
 
     def toggle_history(self) -> None:
         """Show (read anew) or hide the kept revisions: when and who saved each."""
-        if self.history_box.layout.display != "none":
+        if self.history_box is None:
+            self.history_box = W.HTML(layout=W.Layout(display="none"),
+                                      style=shared_style(W.HTML))
+            self.sharing.children = (*self.sharing.children, self.history_box)
+        elif self.history_box.layout.display != "none":
             self.history_box.layout.display = "none"
             self.history_toggle.description = self.tr("app.history_show")
             return
@@ -340,7 +378,8 @@ class App(W.VBox):
         s = self.session
         title = W.Text(
             value=s.workbook.title, description=self.tr("app.workbook_title"),
-            continuous_update=True, layout=W.Layout(width="100%"),
+            continuous_update=True, layout=shared_layout(width="100%"),
+            style=shared_style(W.Text),
         )
         title.add_class(STACKED)
         title.observe(
@@ -348,7 +387,8 @@ class App(W.VBox):
         )
         org = W.Text(
             value=s.workbook.organisation, description=self.tr("app.organisation"),
-            continuous_update=True, layout=W.Layout(width="100%"),
+            continuous_update=True, layout=shared_layout(width="100%"),
+            style=shared_style(W.Text),
         )
         org.add_class(STACKED)
         org.observe(
@@ -370,54 +410,51 @@ class App(W.VBox):
         ]
         picker = W.Dropdown(
             options=options, value=s.workbook.id, description=self.tr("app.open"),
-            style={"description_width": "initial"}, layout=W.Layout(width="auto"),
+            style=shared_style(W.Dropdown, description_width="initial"),
+            layout=shared_layout(width="auto"),
         )
         # Choosing in the list only selects; the button opens (no change of context on
         # input, WCAG 3.2.2: arrow keys in the list must not swap the workbook).
-        self.open_button = W.Button(
-            description=self.tr("app.open_button"), disabled=True, layout=W.Layout(width="auto")
-        )
+        self.open_button = self._button(self.tr("app.open_button"), disabled=True,
+                                        width="auto")
         self.open_button.on_click(lambda _: self._open_picked(self.picker.value))
         picker.observe(
             lambda c: setattr(self.open_button, "disabled", c["new"] == s.workbook.id),
             names="value",
         )
         self.picker = picker
-        new = W.Button(description=self.tr("app.new"), icon="plus")
+        new = self._button(self.tr("app.new"), icon="plus")
         new.on_click(lambda _: self._new_workbook())
         upload = W.FileUpload(
             accept=".json,application/json", multiple=False, description=self.tr("app.upload"),
-            layout=W.Layout(width="auto"),
+            layout=shared_layout(width="auto"), style=shared_style(W.FileUpload),
         )
         upload.observe(self._on_upload, names="value")
-        self.report_button = W.Button(
-            description=self.tr("report.app_make"), icon="",
-            tooltip=self.tr("report.app_help"), layout=W.Layout(width="auto"),
+        self.report_button = self._button(
+            self.tr("report.app_make"), icon="", tooltip=self.tr("report.app_help"),
+            width="auto",
         )
         self.report_button.on_click(lambda _: self.make_report())
-        self.report_links = W.HTML()
-        self.download = W.HTML()
+        self.report_links = static_html("")
+        self.download = static_html("")
         self._update_download()
-        row = W.HBox(
-            [picker, self.open_button, new, upload, self.download],
-            layout=W.Layout(flex_flow="row wrap", align_items="center"),
-        )
+        wrap = shared_layout(flex_flow="row wrap", align_items="center")
+        row = W.HBox([picker, self.open_button, new, upload, self.download], layout=wrap)
         row.add_class("hk-picker")
-        report_row = W.HBox([self.report_button, self.report_links],
-                            layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        report_row = W.HBox([self.report_button, self.report_links], layout=wrap)
         report_row.add_class("hk-report")
-        self.upload_message = W.HTML()
-        box = W.VBox([W.HBox([title, org]), row, self.upload_message, report_row])
+        self.upload_message = static_html("")
+        box = W.VBox([W.HBox([title, org], layout=shared_layout()), row, self.upload_message,
+                      report_row], layout=shared_layout())
         box.add_class("hk-workbook")
         return box
 
-    def _conflict_box(self) -> W.Widget:
-        reload = W.Button(description=self.tr("app.conflict_reload"), button_style="warning")
-        keep = W.Button(description=self.tr("app.conflict_keep"))
+    def _conflict_buttons(self) -> list[W.Button]:
+        reload = self._button(self.tr("app.conflict_reload"), button_style="warning")
+        keep = self._button(self.tr("app.conflict_keep"))
         reload.on_click(lambda _: self._after_switch(self.session.reload))
         keep.on_click(lambda _: self._after_switch(self.session.keep_as_copy))
-        box = W.HBox([reload, keep], layout=W.Layout(display="none"))
-        return box
+        return [reload, keep]
 
     # --- reacting ------------------------------------------------------------------
 
@@ -529,6 +566,8 @@ class App(W.VBox):
             f"<div role='status' aria-live='polite' class='hk-status-{st.state}'>"
             f"{esc(text)}</div>"
         )
+        if st.state == "conflict" and not self.conflict.children:
+            self.conflict.children = self._conflict_buttons()
         self.conflict.layout.display = "flex" if st.state == "conflict" else "none"
         if st.state == "saved":
             self._update_download()

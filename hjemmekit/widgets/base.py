@@ -40,14 +40,88 @@ STACKED = "hk-stacked"
 """CSS class: the description label sits above the input, full width."""
 
 
+# --- shared layouts and styles ---------------------------------------------------------
+# Every ipywidgets widget comes with a Layout model and most with a Style model of their
+# own: three models (and three messages, and three objects in the page) for one paragraph.
+# Static parts share one frozen Layout (per set of properties) and one Style (per style
+# class): the first page holds a third of the models it did.
+
+
+class _Frozen:
+    """Mixin: once frozen, the synced properties cannot change (they are shared)."""
+
+    _hk_frozen = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._hk_frozen and name in self.keys:  # type: ignore[attr-defined]
+            raise AttributeError(
+                f"{type(self).__name__}.{name}: a shared layout or style cannot change "
+                "(it would change every widget sharing it); give the widget its own"
+            )
+        super().__setattr__(name, value)
+
+
+class SharedLayout(_Frozen, W.Layout):
+    """A layout several widgets share; it cannot change."""
+
+
+_shared: dict[Any, W.Widget] = {}
+
+
+def _frozen(key: Any, make: Callable[[], W.Widget]) -> Any:
+    widget = _shared.get(key)
+    if widget is None or widget.comm is None:  # none yet, or closed (Widget.close_all)
+        widget = make()
+        widget._hk_frozen = True
+        _shared[key] = widget
+    return widget
+
+
+def shared_layout(**properties: str) -> W.Layout:
+    """One frozen layout for every widget with these ``properties`` (none: the default
+    layout). For a widget that is never shown, hidden or resized by code."""
+    return _frozen(("layout", tuple(sorted(properties.items()))),
+                   lambda: SharedLayout(**properties))
+
+
+_style_classes: dict[type, type] = {}
+
+
+def shared_style(widget_class: type[W.DOMWidget], **properties: str) -> W.Style:
+    """One frozen style for every widget of ``widget_class`` (HTML, Button, ...) with these
+    ``properties`` (none: the default style)."""
+    style_class = widget_class.style.klass  # type: ignore[attr-defined]
+
+    def make() -> W.Style:
+        if style_class not in _style_classes:
+            _style_classes[style_class] = type(
+                f"Shared{style_class.__name__}", (_Frozen, style_class), {})
+        return _style_classes[style_class](**properties)
+
+    return _frozen(("style", style_class, tuple(sorted(properties.items()))), make)
+
+
+def static_html(value: str, **layout: str) -> W.HTML:
+    """An HTML widget that code never hides or resizes: shared layout and style."""
+    return W.HTML(value, layout=shared_layout(**layout), style=shared_style(W.HTML))
+
+
 @cache
 def _css_text() -> str:
     return files("hjemmekit.widgets").joinpath("app.css").read_text(encoding="utf-8")
 
 
+class _SharedHTML(_Frozen, W.HTML):
+    """An HTML widget shown in several places; it cannot change."""
+
+
 def css() -> W.HTML:
-    """The app's style sheet as a hidden element, so views look right in JupyterLab too."""
-    return W.HTML(f"<style>{_css_text()}</style>", layout=W.Layout(display="none"))
+    """The app's style sheet as a hidden element, so views look right in JupyterLab too.
+    One widget, shared by the app and every view (the page gets the sheet once)."""
+    return _frozen(("css",), lambda: _SharedHTML(
+        f"<style>{_css_text()}</style>", layout=shared_layout(display="none"),
+        style=shared_style(W.HTML),
+    ))
 
 
 def walk(widget: W.Widget) -> Iterator[W.Widget]:
@@ -138,12 +212,24 @@ def problem_text(error: BaseException, lang: str) -> str:
     return str(error)
 
 
+def heading_html(text: str, level: int = 3) -> str:
+    return f"<h{level} class='hk-h{level}'>{esc(text)}</h{level}>"
+
+
+def paragraph_html(text: str, css: str = "hk-help") -> str:
+    return f"<p class='{css}'>{esc(text)}</p>"
+
+
 def heading(text: str, level: int = 3) -> W.HTML:
-    return W.HTML(f"<h{level} class='hk-h{level}'>{esc(text)}</h{level}>")
+    """A heading (static: to hide it, build a ``W.HTML`` with a layout of its own)."""
+    return static_html(heading_html(text, level))
 
 
-def paragraph(text: str, css: str = "hk-help") -> W.HTML:
-    return W.HTML(f"<p class='{css}'>{esc(text)}</p>")
+def paragraph(text: str, css: str = "hk-help", *, layout: W.Layout | None = None) -> W.HTML:
+    """A paragraph; static (shared layout) unless given a ``layout`` of its own."""
+    if layout is not None:
+        return W.HTML(paragraph_html(text, css), layout=layout, style=shared_style(W.HTML))
+    return static_html(paragraph_html(text, css))
 
 
 def _bind(session: Session, widget: W.ValueWidget, get: Getter, set_: Setter, typing: bool):
@@ -171,19 +257,20 @@ def text(
     if multiline:
         widget: W.Text | W.Textarea = W.Textarea(
             description=label, placeholder=placeholder, rows=rows, continuous_update=True,
-            layout=W.Layout(width="100%"),
+            layout=shared_layout(width="100%"), style=shared_style(W.Textarea),
         )
     else:
         widget = W.Text(
             description=label, placeholder=placeholder, continuous_update=True,
-            layout=W.Layout(width="100%"),
+            layout=shared_layout(width="100%"), style=shared_style(W.Text),
         )
     widget.add_class(STACKED)
     return _bind(session, widget, lambda wb: get(wb) or "", set_, typing=True)
 
 
 def checkbox(session: Session, label: str, get: Getter, set_: Setter) -> W.Checkbox:
-    widget = W.Checkbox(description=label, indent=False, layout=W.Layout(width="auto"))
+    widget = W.Checkbox(description=label, indent=False, layout=shared_layout(width="auto"),
+                        style=shared_style(W.Checkbox))
     return _bind(session, widget, get, set_, typing=False)
 
 
@@ -213,7 +300,7 @@ class StepView(W.VBox):
     step: str = ""
 
     def __init__(self, session: Session) -> None:
-        super().__init__(layout=W.Layout(width="100%"))
+        super().__init__(layout=shared_layout(width="100%"))
         self.session = session
         self.tr = lang_text(session)
         self.add_class("hk-step")

@@ -5,7 +5,17 @@ from __future__ import annotations
 import ipywidgets as W
 
 from hjemmekit.model import CONTEXT_FACTORS, Workbook
-from hjemmekit.widgets.base import StepView, checkbox, esc, heading, paragraph, text
+from hjemmekit.widgets.base import (
+    StepView,
+    checkbox,
+    esc,
+    heading_html,
+    paragraph_html,
+    shared_layout,
+    shared_style,
+    static_html,
+    text,
+)
 
 
 def _set_factor(key: str, attr: str):
@@ -33,7 +43,7 @@ class ContextView(StepView):
                 lambda wb, k=key: wb.context.factors[k].note, _set_factor(key, "note"),
                 multiline=True, rows=2,
             )
-            card = W.VBox([box, note])
+            card = W.VBox([box, note], layout=shared_layout())
             card.add_class("hk-card")
             factors.append(card)
         notes = text(
@@ -44,23 +54,26 @@ class ContextView(StepView):
             s, tr("context.statement"), lambda wb: wb.context.statement,
             lambda wb, v: setattr(wb.context, "statement", v), multiline=True, rows=8,
         )
-        use_example = W.Button(description=tr("context.use_example"), icon="")
+        use_example = W.Button(description=tr("context.use_example"), icon="",
+                               layout=shared_layout(), style=shared_style(W.Button))
         use_example.on_click(lambda _: self.insert_example())
-        example = W.HTML(
-            f"<details><summary>{esc(tr('context.example_summary'))}</summary>"
-            f"<blockquote class='hk-quote'>{esc(tr('context.example'))}</blockquote>"
-            f"<p class='hk-source'>{esc(tr('context.example_source'))}</p></details>"
-        )
+        # Text that follows text is one HTML widget (one model in the page, not three).
         return [
-            paragraph(tr("steps.context_intro")),
-            heading(tr("context.factors_heading")),
-            paragraph(tr("context.factors_help")),
+            static_html(
+                paragraph_html(tr("steps.context_intro"))
+                + heading_html(tr("context.factors_heading"))
+                + paragraph_html(tr("context.factors_help"))
+            ),
             *factors,
-            heading(tr("context.notes_heading")),
+            static_html(heading_html(tr("context.notes_heading"))),
             notes,
-            heading(tr("context.statement_heading")),
-            paragraph(tr("context.statement_help")),
-            example,
+            static_html(
+                heading_html(tr("context.statement_heading"))
+                + paragraph_html(tr("context.statement_help"))
+                + f"<details><summary>{esc(tr('context.example_summary'))}</summary>"
+                f"<blockquote class='hk-quote'>{esc(tr('context.example'))}</blockquote>"
+                f"<p class='hk-source'>{esc(tr('context.example_source'))}</p></details>"
+            ),
             use_example,
             self.statement,
         ]

@@ -640,7 +640,7 @@ class EvaluationPanel(W.VBox):
         self.charts_fold = Fold(tr("charts_show"), tr("charts_hide"), lambda: [self.charts],
                                 on_open=self._charts_opened)
         self.results = W.VBox(layout=W.Layout(width="100%"))
-        self.intro = paragraph(self.tr("evaluate_help"))
+        self.intro = paragraph(self.tr("evaluate_help"), layout=W.Layout())  # hidden later
         self.children = [
             self.intro,
             self.button,

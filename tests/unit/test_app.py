@@ -154,3 +154,59 @@ def test_no_label_carries_the_text_null_as_its_tooltip(session: Session):
     app = App(session, step=3)
     labelled = _find(app, DescriptionWidget)
     assert labelled and all(w.tooltip is not None for w in labelled)
+
+
+def _models(root: W.Widget) -> set[str]:
+    """Every widget model the page gets for ``root``: the widgets, their children and
+    their layout and style models (shared ones once)."""
+    seen: dict[str, W.Widget] = {}
+    todo = [root]
+    while todo:
+        w = todo.pop()
+        if w.model_id in seen:
+            continue
+        seen[w.model_id] = w
+        for key in w.keys:
+            value = getattr(w, key)
+            values = value if isinstance(value, (list, tuple)) else [value]
+            todo += [v for v in values if isinstance(v, W.Widget)]
+    return set(seen)
+
+
+FIRST_PAGE_MODELS = 80
+"""At most this many widget models on the first page (75 in December 2026; 188 when every
+widget had its own layout and style and hidden parts were built up front). Each is a
+message to the page and a model in it, for every visitor."""
+
+
+def test_first_page_builds_only_what_it_shows(session: Session):
+    app = App(session)
+    assert len(_models(app)) <= FIRST_PAGE_MODELS
+    # hidden at first, so not built yet: the conflict's buttons and the history
+    assert app.conflict.children == () and app.history_box is None
+    app.toggle_history()
+    assert app.history_box is not None and "<table" in app.history_box.value
+    assert app.history_box.layout.display == "block"
+
+
+def test_shared_layouts_cannot_change(session: Session):
+    import pytest
+
+    app = App(session)
+    shared = app.heading.layout
+    assert shared is app.missing.layout  # one model for both
+    with pytest.raises(AttributeError, match="shared"):
+        shared.display = "none"
+
+
+def test_other_steps_code_is_imported_when_first_shown():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hjemmekit.widgets.app\n"
+        "later = [m for m in ('goals', 'suitability', 'arrangement', 'trial')\n"
+        "         if f'hjemmekit.widgets.{m}' in sys.modules]\n"
+        "assert not later, later\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

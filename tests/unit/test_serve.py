@@ -108,3 +108,28 @@ def test_serve_module_stays_light_for_kernels() -> None:
         capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert out == "[]"
+
+
+def test_a_preheated_kernel_loads_the_steps_while_it_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``wait_for_request(meanwhile)`` runs ``meanwhile`` only in a pre-heated kernel (one
+    started for a visitor goes straight to the first page)."""
+    import socket
+
+    called: list[str] = []
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert serve.wait_for_request(lambda: called.append("x")) is False and called == []
+    with socket.socket() as sock:  # a port nobody listens on: the wait gives up at once
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k1")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    assert serve.wait_for_request(lambda: called.append("x")) is False and called == ["x"]
+
+
+def test_preload_steps_imports_every_step() -> None:
+    import subprocess
+
+    code = ("import sys; from hjemmekit.widgets.app import preload_steps; preload_steps(); "
+            "assert 'hjemmekit.widgets.trial' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
